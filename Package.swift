@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "strata",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+        .library(name: "StrataKit", targets: ["StrataKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "StrataKit",
+            dependencies: [
+                "CLibPQ",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Schema/Queries")]
+        ),
+        .target(
+            name: "StrataPostgres",
+            dependencies: ["CLibPQ"]
+        ),
+        .executableTarget(
+            name: "strata",
+            dependencies: [
+                "StrataKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "StrataKitTests",
+            dependencies: ["StrataKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StrataPostgresTests",
+            dependencies: ["StrataPostgres"]
+        ),
+    ]
+)

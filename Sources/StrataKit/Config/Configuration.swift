@@ -1,0 +1,136 @@
+import Foundation
+
+/// Settings from `strata.toml` and the command line (DESIGN §8). Paths in the file are
+/// relative to the file, never to the working directory.
+public struct Configuration: Sendable {
+    public static let fileName = "strata.toml"
+
+    /// The config file used, if any.
+    public var file: URL?
+    public var migrationsDirectory: URL
+    public var archiveDirectory: URL
+    /// The environment variable that holds the database URL.
+    public var databaseURLVariable: String = "DATABASE_URL"
+    /// A server to make scratch databases on; `nil` means the embedded server.
+    public var scratchURL: String?
+    /// The environment variable that holds the scratch URL, if the config names one.
+    public var scratchURLVariable: String?
+    /// The version table, optionally schema-qualified (`schema.table`).
+    public var versionTable: String = "strata_version"
+    /// `lock_timeout` and `statement_timeout` for migrations (PostgreSQL interval text).
+    public var lockTimeout: String?
+    public var statementTimeout: String?
+
+    /// Keys a config file may hold.
+    public static let knownKeys: Set<String> = [
+        "migrations", "archive", "database.url_env", "database.version_table",
+        "database.lock_timeout", "database.statement_timeout", "scratch.url", "scratch.url_env",
+    ]
+
+    /// The defaults when there is no config file: `./migrations` and `./archive`.
+    public init(baseDirectory: URL) {
+        self.migrationsDirectory = baseDirectory.appendingPathComponent("migrations")
+        self.archiveDirectory = baseDirectory.appendingPathComponent("archive")
+    }
+
+    /// Finds `strata.toml` by walking up from `start`, or reads `explicit` when given.
+    public static func load(explicit: URL? = nil, from start: URL) throws(StrataError) -> Configuration {
+        if let explicit {
+            guard FileManager.default.fileExists(atPath: explicit.path) else {
+                throw .usage("config file \(DisplayPath.of(explicit)) does not exist")
+            }
+            return try read(explicit)
+        }
+        var directory = start.standardizedFileURL
+        while true {
+            let candidate = directory.appendingPathComponent(fileName)
+            if FileManager.default.fileExists(atPath: candidate.path) { return try read(candidate) }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        return Configuration(baseDirectory: start)
+    }
+
+    /// Reads one config file.
+    public static func read(_ url: URL) throws(StrataError) -> Configuration {
+        let display = DisplayPath.of(url)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .configuration(file: display, line: nil, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .configuration(file: display, line: nil, message: "the file is not valid UTF-8")
+        }
+        let entries: [String: (value: TOMLSubset.Value, line: Int)]
+        do {
+            entries = try TOMLSubset.parse(text)
+        } catch {
+            throw .configuration(file: display, line: error.line, message: error.message)
+        }
+        let base = url.deletingLastPathComponent().standardizedFileURL
+        var config = Configuration(baseDirectory: base)
+        config.file = url.standardizedFileURL
+        for key in entries.keys.sorted() {
+            guard let entry = entries[key] else { continue }
+            guard knownKeys.contains(key) else {
+                throw .configuration(file: display, line: entry.line, message: "unknown setting `\(key)`; expected one of: \(knownKeys.sorted().joined(separator: ", "))")
+            }
+            guard case .string(let value) = entry.value else {
+                throw .configuration(file: display, line: entry.line, message: "`\(key)` must be a quoted string")
+            }
+            switch key {
+            case "migrations": config.migrationsDirectory = resolve(value, against: base)
+            case "archive": config.archiveDirectory = resolve(value, against: base)
+            case "database.url_env": config.databaseURLVariable = value
+            case "database.version_table": config.versionTable = value
+            case "database.lock_timeout": config.lockTimeout = value
+            case "database.statement_timeout": config.statementTimeout = value
+            case "scratch.url": config.scratchURL = value
+            case "scratch.url_env": config.scratchURLVariable = value
+            default: break
+            }
+        }
+        return config
+    }
+
+    /// A path from the config file or the command line, made absolute.
+    public static func resolve(_ path: String, against base: URL) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
+        return base.appendingPathComponent(expanded).standardizedFileURL
+    }
+
+    /// The database URL: the flag, else the environment variable the config names.
+    public func databaseURL(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let value = environment[databaseURLVariable], !value.isEmpty { return value }
+        return nil
+    }
+
+    /// The scratch server URL: the flag, else the config's URL or variable; `nil` = embedded.
+    public func scratchServerURL(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let scratchURL, !scratchURL.isEmpty { return scratchURL }
+        if let variable = scratchURLVariable, let value = environment[variable], !value.isEmpty { return value }
+        return nil
+    }
+
+    /// The text `strata init` writes.
+    public static let template = """
+        # strata configuration. Paths are relative to this file.
+        migrations = "migrations"
+        archive = "archive"
+
+        [database]
+        # The environment variable that holds the database URL (or pass --database-url).
+        url_env = "DATABASE_URL"
+        version_table = "strata_version"
+        # lock_timeout = "5s"
+        # statement_timeout = "0"
+
+        [scratch]
+        # Where scratch databases are made. Unset: strata starts its own throwaway server.
+        # url_env = "STRATA_SCRATCH_URL"
+
+        """
+}

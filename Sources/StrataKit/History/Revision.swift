@@ -1,0 +1,96 @@
+import Foundation
+
+/// One revision file, parsed (format v1, DESIGN §1).
+public struct Revision: Sendable, Hashable {
+    /// The revision id from the header.
+    public var id: String
+    /// The `down_revision` ids: empty for a root, one for an ordinary revision, more for a merge
+    /// (which lint rejects; the parser accepts it so lint can say so clearly).
+    public var parents: [String]
+    public var message: String?
+    /// The `created` timestamp exactly as written (ISO 8601).
+    public var created: String?
+    /// `false` for revisions whose statements cannot run in a transaction.
+    public var transactional: Bool
+    /// For an init revision made by squash: the ids it replaces, oldest first.
+    public var replaces: [String]
+    /// For an init revision made by squash: the archive file holding the replaced revisions.
+    public var archive: String?
+    /// The up section, byte for byte: everything after the `-- migrate:up` line up to the
+    /// `-- migrate:down` line (or the end of the file).
+    public var upSQL: String
+    /// The down section, byte for byte, or `nil` when the file has none (irreversible).
+    public var downSQL: String?
+    /// One-based line number of the first line of the up section in the file.
+    public var upLine: Int
+    /// One-based line number of the first line of the down section in the file.
+    public var downLine: Int?
+    /// One-based line of each header key, for messages that point at the header.
+    public var headerLines: [String: Int]
+    /// The file's name (no directory), when the revision came from a file.
+    public var fileName: String?
+
+    public init(
+        id: String, parents: [String], message: String? = nil, created: String? = nil,
+        transactional: Bool = true, replaces: [String] = [], archive: String? = nil,
+        upSQL: String, downSQL: String?, upLine: Int = 1, downLine: Int? = nil,
+        headerLines: [String: Int] = [:], fileName: String? = nil
+    ) {
+        self.id = id
+        self.parents = parents
+        self.message = message
+        self.created = created
+        self.transactional = transactional
+        self.replaces = replaces
+        self.archive = archive
+        self.upSQL = upSQL
+        self.downSQL = downSQL
+        self.upLine = upLine
+        self.downLine = downLine
+        self.headerLines = headerLines
+        self.fileName = fileName
+    }
+
+    /// The single parent, or `nil` for a root (and for a merge, which is not linear).
+    public var downRevision: String? { parents.count == 1 ? parents[0] : nil }
+
+    /// Whether the revision can be downgraded.
+    public var isReversible: Bool { downSQL != nil }
+
+    /// The revision's display name: the file name when known, else the id.
+    public var displayName: String { fileName ?? id }
+
+    /// SHA-256 (hex) over the up and down sections: what the version table records and what
+    /// `upgrade` compares. The header is left out on purpose, so that re-pointing
+    /// `down_revision` (squash, `strata rebase`) does not count as a changed revision.
+    public var checksum: String {
+        var data = Data(upSQL.utf8)
+        data.append(0)
+        if let downSQL { data.append(contentsOf: Array(downSQL.utf8)) }
+        return SHA256Hex.of(data)
+    }
+
+    /// The one-based file line of a zero-based line within the up section.
+    public func fileLine(upLine offset: Int) -> Int { upLine + offset }
+
+    /// The one-based file line of a zero-based line within the down section.
+    public func fileLine(downLine offset: Int) -> Int { (downLine ?? upLine) + offset }
+}
+
+/// The rules for revision ids: `[A-Za-z0-9_]{1,64}`.
+public enum RevisionID {
+    public static let maximumLength = 64
+
+    public static func isValid(_ id: String) -> Bool {
+        guard !id.isEmpty, id.utf8.count <= maximumLength else { return false }
+        return id.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+        }
+    }
+
+    /// A fresh id: 12 lowercase hex characters.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<12).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
+    }
+}

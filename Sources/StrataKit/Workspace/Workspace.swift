@@ -1,0 +1,115 @@
+import Foundation
+
+/// A project on disk: its configuration and its migrations directory. The use cases of the
+/// file-only commands (`init`, `new`, `hash`, `rebase`) live here; commands call them and format
+/// the results.
+public struct Workspace: Sendable {
+    public var configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public func migrations() throws(StrataError) -> MigrationDirectory {
+        try MigrationDirectory.load(configuration.migrationsDirectory)
+    }
+
+    public func history() throws(StrataError) -> History {
+        try migrations().history()
+    }
+
+    // MARK: - init
+
+    /// Creates `strata.toml`, `migrations/` (with an empty sum) and `archive/` in `directory`;
+    /// returns what it created. Existing files are left alone.
+    public static func initialize(at directory: URL) throws(StrataError) -> [String] {
+        let fm = FileManager.default
+        var created: [String] = []
+        let config = directory.appendingPathComponent(Configuration.fileName)
+        if !fm.fileExists(atPath: config.path) {
+            try AtomicFile.write(Configuration.template, to: config)
+            created.append(DisplayPath.of(config))
+        }
+        for name in ["migrations", "archive"] {
+            let url = directory.appendingPathComponent(name)
+            if !fm.fileExists(atPath: url.path) {
+                do {
+                    try fm.createDirectory(at: url, withIntermediateDirectories: true)
+                } catch {
+                    throw .environment("cannot create \(DisplayPath.of(url)): \(error.localizedDescription)")
+                }
+                created.append(DisplayPath.of(url) + "/")
+            }
+        }
+        let sum = directory.appendingPathComponent("migrations").appendingPathComponent(SumFile.fileName)
+        if !fm.fileExists(atPath: sum.path) {
+            try AtomicFile.write(SumFile.render([]), to: sum)
+            created.append(DisplayPath.of(sum))
+        }
+        return created
+    }
+
+    // MARK: - new
+
+    /// Writes a new revision on top of the head and updates the sum; returns its file.
+    public func newRevision(message: String, transactional: Bool = true, now: Date = Date()) throws(StrataError) -> URL {
+        let directory = try migrations()
+        let history = try directory.history()
+        var id = RevisionID.generate()
+        while history.revision(id) != nil { id = RevisionID.generate() }
+        let revision = RevisionWriter.newRevision(id: id, parent: history.head?.id, message: message, created: now, transactional: transactional)
+        let url = configuration.migrationsDirectory.appendingPathComponent(RevisionWriter.fileName(id: id, message: message))
+        try AtomicFile.write(RevisionWriter.render(revision), to: url)
+        _ = try writeSum()
+        return url
+    }
+
+    // MARK: - hash
+
+    /// Rewrites `strata.sum`; returns whether it changed.
+    @discardableResult
+    public func writeSum() throws(StrataError) -> Bool {
+        let directory = try migrations()
+        let history = try directory.history()
+        let text = directory.expectedSum(for: history.revisions)
+        if text == directory.sumText { return false }
+        try AtomicFile.write(text, to: configuration.migrationsDirectory.appendingPathComponent(SumFile.fileName))
+        return true
+    }
+
+    // MARK: - rebase
+
+    /// Puts the branch that ends at `head` on top of `onto`: the branch's first revision after
+    /// the fork gets `down_revision: onto`. Only that header line changes. Returns the file changed.
+    public func rebase(head: String, onto: String) throws(StrataError) -> URL {
+        let directory = try migrations()
+        guard directory.errors.isEmpty else { throw .invalidFiles(directory.errors) }
+        let graph = directory.graph
+        guard graph.byID[head] != nil else { throw .usage("no revision \(head)") }
+        guard graph.byID[onto] != nil else { throw .usage("no revision \(onto)") }
+        let branch = graph.lineage(of: head)  // head first
+        if branch.contains(onto) {
+            throw .usage("\(onto) is an ancestor of \(head); nothing to move")
+        }
+        guard let fork = graph.forkPoint(head, onto) else {
+            throw .usage("\(head) and \(onto) share no ancestor; cannot tell where the branch starts")
+        }
+        guard let forkIndex = branch.firstIndex(of: fork), forkIndex > 0,
+              let first = graph.byID[branch[forkIndex - 1]], let fileName = first.fileName,
+              let line = first.headerLines["down_revision"]
+        else {
+            throw .usage("cannot find the first revision of \(head)'s branch")
+        }
+        let url = directory.url.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let updated = RevisionWriter.replacingHeader("down_revision", with: onto, in: String(decoding: data, as: UTF8.self), line: line)
+        else {
+            throw .environment("cannot rewrite the header of \(DisplayPath.of(url))")
+        }
+        try AtomicFile.write(updated, to: url)
+        if (try? writeSum()) == nil {
+            // The history may still have other problems; the sum is rewritten once it is linear.
+        }
+        return url
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import StrataKit
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create strata.toml, migrations/ and archive/ here.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let created = try Workspace.initialize(at: cwd)
+        if created.isEmpty {
+            global.say("strata is already set up here (strata.toml, migrations/, archive/ exist)")
+        } else {
+            for path in created { global.say("created \(path)") }
+            global.say("next: strata new \"first revision\"")
+        }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a new revision on top of the head.")
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "What the revision does, e.g. \"add last_login to users\".")
+    var message: String
+
+    @Flag(name: .customLong("non-transactional"), help: "For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY).")
+    var nonTransactional = false
+
+    func run() throws {
+        guard !message.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("the message must not be empty")
+        }
+        let url = try global.workspace().newRevision(message: message, transactional: !nonTransactional)
+        if global.quiet { print(DisplayPath.of(url)) } else { print("created \(DisplayPath.of(url))") }
+    }
+}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check linear-history and file rules.", discussion: """
+        Rules: \(LintRule.all.map(\.id).joined(separator: ", ")).
+        Exit 0 clean, 1 findings, 2 a file could not be read.
+        """)
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "text, json or github (workflow annotations).")
+    var format: LintReport.Format = .text
+
+    @Flag(help: "Fail (exit 1) on warnings too.")
+    var strict = false
+
+    func run() throws {
+        let directory = try global.workspace().migrations()
+        let report = LintReport.run(directory)
+        if !(global.quiet && format == .text && report.findings.isEmpty) {
+            write(report.render(format))
+        }
+        let code = report.exitCode(strict: strict)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Hash: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rewrite migrations/strata.sum.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let changed = try workspace.writeSum()
+        let path = DisplayPath.of(workspace.configuration.migrationsDirectory.appendingPathComponent(SumFile.fileName))
+        global.say(changed ? "wrote \(path)" : "\(path) is up to date")
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List the revisions, oldest first.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let history = try global.workspace().history()
+        write(HistoryListing.render(history, current: nil, verbose: global.verbose))
+    }
+}
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the revision graph (branches included).")
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "dot or mermaid.")
+    var format: GraphRender.Format = .dot
+
+    func run() throws {
+        let directory = try global.workspace().migrations()
+        guard directory.errors.isEmpty else { throw StrataError.invalidFiles(directory.errors) }
+        write(GraphRender.render(directory.graph, format: format))
+    }
+}
+
+struct Rebase: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Put one branch on top of another head (fixes two heads after a merge).")
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The head of the branch to move.")
+    var head: String
+
+    @Option(help: "The head to put it on.")
+    var onto: String
+
+    func run() throws {
+        let url = try global.workspace().rebase(head: head, onto: onto)
+        global.say("\(DisplayPath.of(url)): down_revision is now \(onto)")
+    }
+}
+
+extension LintReport.Format: ExpressibleByArgument {}
+extension GraphRender.Format: ExpressibleByArgument {}

@@ -1,0 +1,3 @@
+import XCTest
+@testable import StrataKit
+final class SmokeTests: XCTestCase { func testVersion() { XCTAssertFalse(StrataVersion.string.isEmpty) } }
