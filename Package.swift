@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "StrataKit",
             dependencies: [
-                "CLibPQ",
+                "StrataPostgres",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataKitTests",
-            dependencies: ["StrataKit"],
+            dependencies: ["StrataKit", "StrataPostgres"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -11,6 +11,7 @@ struct Strata: ParsableCommand {
         version: StrataVersion.string,
         subcommands: [
             Init.self, New.self, Lint.self, Hash.self, HistoryCommand.self, Graph.self, Rebase.self,
+            Upgrade.self, Downgrade.self, Current.self, Stamp.self, Server.self,
         ]
     )
 }

@@ -78,8 +78,13 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let history = try global.workspace().history()
-        write(HistoryListing.render(history, current: nil, verbose: global.verbose))
+        let workspace = try global.workspace()
+        var current: String?
+        if workspace.configuration.databaseURL(flag: global.databaseURL) != nil {
+            // With a database, mark its current revision.
+            current = try DatabaseContext(global).migrator.state().current?.id
+        }
+        write(HistoryListing.render(try workspace.history(), current: current, verbose: global.verbose))
     }
 }
 

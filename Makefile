@@ -1,0 +1,36 @@
+# strata — `make demo` shows the main job, `make test` runs the whole suite.
+# Both install what a clean Debian machine lacks first (scripts/ensure-deps.sh).
+SWIFT ?= swift
+PREFIX ?= /usr/local
+STRATA_DEBUG := .build/debug/strata
+STRATA_RELEASE := .build/release/strata
+
+.PHONY: all deps build test demo install bench clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	bash scripts/dogfood.sh $(STRATA_DEBUG)
+
+demo: build
+	bash scripts/demo.sh $(STRATA_DEBUG)
+
+install: deps
+	$(SWIFT) build -c release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(STRATA_RELEASE) $(DESTDIR)$(PREFIX)/bin/strata
+
+bench: deps
+	$(SWIFT) build -c release
+	STRATA=$(STRATA_RELEASE) python3 bench/bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf .build bench/out bench/work

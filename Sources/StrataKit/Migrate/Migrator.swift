@@ -1,0 +1,321 @@
+import Foundation
+import StrataPostgres
+
+/// Options of a migration run (DESIGN §3).
+public struct MigrateOptions: Sendable {
+    public var versionTable: VersionTable
+    /// All revisions in one transaction (non-transactional ones still run alone).
+    public var singleTransaction = false
+    /// Accept applied revisions whose files changed, and record their new checksums.
+    public var acceptChanged = false
+    /// Called before each revision runs: (index from 1, count, revision).
+    public var progress: (@Sendable (Int, Int, Revision) -> Void)?
+
+    public init(versionTable: VersionTable = VersionTable("strata_version")) {
+        self.versionTable = versionTable
+    }
+}
+
+/// What a run did.
+public struct RunReport: Sendable {
+    public struct Step: Sendable {
+        public var revision: Revision
+        public var direction: MigrationError.Direction
+        public var seconds: Double
+    }
+
+    public var steps: [Step]
+    public var from: Revision?
+    public var to: Revision?
+    public var seconds: Double
+}
+
+/// Runs revisions against one database over one connection: version table, advisory lock,
+/// a transaction per revision, a clean session between revisions.
+public final class Migrator {
+    public let connection: PGConnection
+    public let history: History
+    public var options: MigrateOptions
+    /// `file:line` prefix for messages: the migrations directory as the user names it.
+    public var directoryDisplay: String
+    private var table: VersionTable
+
+    /// Statements that put the session back to how it was after connecting: nothing a revision
+    /// `SET`s (search_path, role, timeouts it changed …) leaks into the next one.
+    static let resetSession = "RESET ALL; RESET SESSION AUTHORIZATION; DISCARD TEMP; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *"
+
+    public init(connection: PGConnection, history: History, options: MigrateOptions = .init(), directoryDisplay: String = "migrations") throws {
+        self.connection = connection
+        self.history = history
+        self.options = options
+        self.directoryDisplay = directoryDisplay
+        self.table = options.versionTable
+        if table.schema == nil {
+            // Qualify the version table once, so a revision that changes search_path (pg_dump
+            // output does) cannot send the version row elsewhere.
+            table.schema = try connection.query("SELECT current_schema()")[0, 0] ?? "public"
+        }
+    }
+
+    /// Opens a connection with the run's timeouts as session defaults (so `RESET ALL` keeps them).
+    public static func connect(_ url: String, lockTimeout: String? = nil, statementTimeout: String? = nil, notices: ((String) -> Void)? = nil) throws -> PGConnection {
+        var settings: [String: String] = [:]
+        if let lockTimeout { settings["lock_timeout"] = lockTimeout }
+        if let statementTimeout { settings["statement_timeout"] = statementTimeout }
+        let connection = try PGConnection(ConnectionString(url), options: settings)
+        connection.noticeHandler = notices
+        return connection
+    }
+
+    /// The version table's qualified name, as resolved at connect time.
+    var qualifiedVersionTable: String { table.qualified }
+    var versionTableCreateSQL: String { table.createSQL }
+    func recordVersion(_ revision: Revision, _ ms: Double) throws {
+        try table.record(connection, revision: revision, durationMs: ms)
+    }
+
+    // MARK: - State
+
+    /// Where the database stands (reads only; creates nothing).
+    public func state() throws -> DatabaseState {
+        DatabaseState(rows: try table.rows(connection), history: history)
+    }
+
+    private func file(_ revision: Revision) -> String {
+        "\(directoryDisplay)/\(revision.fileName ?? revision.id)"
+    }
+
+    /// Checks the recorded rows against the history before changing anything.
+    private func checkedState() throws -> DatabaseState {
+        var state = try self.state()
+        if !state.unknown.isEmpty {
+            throw StrataError.usage("the version table \(table.displayName) records revision(s) the history does not have: \(state.unknown.joined(separator: ", ")); is this the right migrations directory?")
+        }
+        if !state.missing.isEmpty {
+            throw StrataError.usage("the version table \(table.displayName) lacks \(state.missing.map(\.id).joined(separator: ", ")), which come before the current revision \(state.current?.id ?? "")); fix it with `strata stamp \(state.current?.id ?? "REV")`")
+        }
+        if !state.changed.isEmpty {
+            guard options.acceptChanged else {
+                throw StrataError.usage("applied revision(s) changed since they ran: \(state.changed.map { "\($0.id) (\(file($0)))" }.joined(separator: ", ")); restore the files, or accept the change with --accept-changed")
+            }
+            for revision in state.changed {
+                try connection.query("UPDATE \(table.qualified) SET checksum = $2 WHERE revision = $1", [revision.id, revision.checksum])
+            }
+            state.changed = []
+        }
+        return state
+    }
+
+    // MARK: - Targets
+
+    /// `head`, `+N`, an id or a unique prefix → the position to upgrade to.
+    func upgradeTarget(_ target: String, from position: Int) throws -> Int {
+        if target == "head" { return history.count - 1 }
+        if target.hasPrefix("+"), let n = Int(target.dropFirst()), n >= 0 {
+            guard position + n < history.count else {
+                throw StrataError.usage("cannot upgrade \(target): only \(history.count - 1 - position) revision(s) are pending")
+            }
+            return position + n
+        }
+        let revision = try history.resolve(target)
+        return history.position(of: revision.id) ?? -1
+    }
+
+    /// `base`, `-N`, an id or a unique prefix → the position to downgrade to (-1 is base).
+    func downgradeTarget(_ target: String, from position: Int) throws -> Int {
+        if target == "base" { return -1 }
+        if target.hasPrefix("-"), let n = Int(target.dropFirst()), n >= 0 {
+            guard position - n >= -1 else {
+                throw StrataError.usage("cannot downgrade \(target): only \(position + 1) revision(s) are applied")
+            }
+            return position - n
+        }
+        let revision = try history.resolve(target)
+        return history.position(of: revision.id) ?? -1
+    }
+
+    // MARK: - Lock
+
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        let key = table.lockKey
+        let got = try connection.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", [key])
+        if got[0, 0] != "t" {
+            FileHandle.standardError.write(Data("strata: another strata run holds the lock on this database; waiting for it\n".utf8))
+            try connection.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [key])
+        }
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]) }
+        return try body()
+    }
+
+    // MARK: - Upgrade and downgrade
+
+    public func upgrade(to target: String = "head") throws -> RunReport {
+        try withLock {
+            try table.ensure(connection)
+            let state = try checkedState()
+            let goal = try upgradeTarget(target, from: state.position)
+            guard goal >= state.position else {
+                throw StrataError.usage("\(target) is behind the current revision \(state.current?.id ?? "base"); use `strata downgrade \(target)`")
+            }
+            let pending = Array(history.revisions[(state.position + 1)...goal].prefix(max(0, goal - state.position)))
+            return try run(pending, direction: .up, from: state.current)
+        }
+    }
+
+    public func downgrade(to target: String) throws -> RunReport {
+        try withLock {
+            try table.ensure(connection)
+            let state = try checkedState()
+            let goal = try downgradeTarget(target, from: state.position)
+            guard goal <= state.position else {
+                throw StrataError.usage("\(target) is ahead of the current revision \(state.current?.id ?? "base"); use `strata upgrade \(target)`")
+            }
+            let undo = Array(history.revisions[(goal + 1)..<(state.position + 1)].reversed())
+            if let stuck = undo.first(where: { !$0.isReversible }) {
+                throw StrataError.usage("cannot downgrade past \(stuck.id) (\(file(stuck))): it has no `-- migrate:down` section; nothing was changed")
+            }
+            return try run(undo, direction: .down, from: state.current)
+        }
+    }
+
+    /// Sets the version table to `target` without running anything: rows for every revision up
+    /// to it, marked as stamped. `base` empties it.
+    public func stamp(_ target: String) throws -> Revision? {
+        try withLock {
+            try table.ensure(connection)
+            let goal = target == "base" ? -1 : (history.position(of: try history.resolve(target).id) ?? -1)
+            try connection.execute("BEGIN")
+            do {
+                try connection.execute("DELETE FROM \(table.qualified)")
+                if goal >= 0 {
+                    for revision in history.revisions[0...goal] {
+                        try table.record(connection, revision: revision, durationMs: nil, stamped: true)
+                    }
+                }
+                try connection.execute("COMMIT")
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
+            return goal >= 0 ? history.revisions[goal] : nil
+        }
+    }
+
+    private func run(_ revisions: [Revision], direction: MigrationError.Direction, from: Revision?) throws -> RunReport {
+        let started = Date()
+        var steps: [RunReport.Step] = []
+        var inBatch = false  // --single-transaction: a transaction spans revisions
+        for (index, revision) in revisions.enumerated() {
+            options.progress?(index + 1, revisions.count, revision)
+            let t0 = Date()
+            if revision.transactional {
+                if !inBatch {
+                    try connection.execute("BEGIN")
+                    inBatch = options.singleTransaction
+                }
+                do {
+                    try execute(revision, direction: direction)
+                    let ms = Date().timeIntervalSince(t0) * 1000
+                    if direction == .up {
+                        try table.record(connection, revision: revision, durationMs: ms)
+                    } else {
+                        try table.remove(connection, revision: revision.id)
+                    }
+                    if !options.singleTransaction { try connection.execute("COMMIT") }
+                } catch {
+                    _ = try? connection.execute("ROLLBACK")
+                    throw annotate(error, revision: revision, direction: direction, applied: steps, batch: options.singleTransaction)
+                }
+                try connection.execute(Self.resetSession)
+            } else {
+                if inBatch {
+                    try connection.execute("COMMIT")
+                    inBatch = false
+                }
+                try executeStatementByStatement(revision, direction: direction)
+                let ms = Date().timeIntervalSince(t0) * 1000
+                if direction == .up {
+                    try table.record(connection, revision: revision, durationMs: ms)
+                } else {
+                    try table.remove(connection, revision: revision.id)
+                }
+                try connection.execute(Self.resetSession)
+            }
+            steps.append(.init(revision: revision, direction: direction, seconds: Date().timeIntervalSince(t0)))
+        }
+        if inBatch { try connection.execute("COMMIT") }
+        let to: Revision?
+        if direction == .up {
+            to = revisions.last ?? from
+        } else {
+            let last = revisions.last.flatMap { history.position(of: $0.id) }
+            to = last.map { $0 > 0 ? history.revisions[$0 - 1] : nil } ?? from
+        }
+        return RunReport(steps: steps, from: from, to: to, seconds: Date().timeIntervalSince(started))
+    }
+
+    private func body(_ revision: Revision, _ direction: MigrationError.Direction) -> (sql: String, firstLine: Int) {
+        direction == .up ? (revision.upSQL, revision.upLine) : (revision.downSQL ?? "", revision.downLine ?? revision.upLine)
+    }
+
+    /// A transactional revision's section as one simple query.
+    func execute(_ revision: Revision, direction: MigrationError.Direction) throws {
+        let (sql, _) = body(revision, direction)
+        guard !SQLScanner(sql).statements().isEmpty else { return }
+        try connection.execute(sql)
+    }
+
+    /// A non-transactional revision: one statement at a time, outside any transaction.
+    private func executeStatementByStatement(_ revision: Revision, direction: MigrationError.Direction) throws {
+        let (sql, firstLine) = body(revision, direction)
+        let statements = SQLScanner(sql).statements()
+        for (index, statement) in statements.enumerated() {
+            do {
+                try connection.execute(statement.text)
+            } catch let error as PostgresError {
+                let location = SourceLocation.of(position: error.position, in: statement.text, firstLine: firstLine + statement.line, file: file(revision))
+                let outcome = index == 0
+                    ? "Nothing of this revision was applied (it is non-transactional); the version table is unchanged."
+                    : "Statements 1–\(index) of this non-transactional revision stayed applied (they cannot be rolled back); the version table does not record the revision. Make its statements idempotent (IF NOT EXISTS) or undo them, then run again."
+                throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: outcome)
+            }
+        }
+    }
+
+    /// Turns a server error into a `MigrationError` naming file and line. When the server gave no
+    /// position (constraint violations, say), the revision is replayed statement by statement in
+    /// a transaction that is rolled back, to find the statement that fails.
+    private func annotate(_ error: Error, revision: Revision, direction: MigrationError.Direction, applied: [RunReport.Step], batch: Bool) -> Error {
+        guard let server = error as? PostgresError, server.kind == .server else { return error }
+        let (sql, firstLine) = body(revision, direction)
+        var location = "\(file(revision)):\(firstLine)"
+        if let position = server.position {
+            location = SourceLocation.of(position: position, in: sql, firstLine: firstLine, file: file(revision))
+        } else if let line = locateFailingStatement(sql, sqlState: server.sqlState) {
+            location = "\(file(revision)):\(firstLine + line)"
+        }
+        let current = batch ? (applied.first.map { _ in "the revision before this run" } ?? "unchanged") : (applied.last?.revision.id ?? "unchanged")
+        let outcome = batch
+            ? "The whole run was one transaction and was rolled back: the database and its version table are as before the run."
+            : "This revision's transaction was rolled back; the version table is at \(current == "unchanged" ? "the revision it had before the run" : current)."
+        return MigrationError(revision: revision.id, direction: direction, location: location, server: server, outcome: outcome)
+    }
+
+    private func locateFailingStatement(_ sql: String, sqlState: String?) -> Int? {
+        guard sqlState != "57014", !connection.isBroken else { return nil }  // never replay a cancelled statement
+        var line: Int?
+        do {
+            try connection.execute("BEGIN")
+            for statement in SQLScanner(sql).statements() {
+                do {
+                    try connection.execute(statement.text)
+                } catch let error as PostgresError {
+                    if error.sqlState == sqlState { line = statement.line }
+                    break
+                }
+            }
+        } catch {}
+        _ = try? connection.execute("ROLLBACK")
+        return line
+    }
+}

@@ -1,0 +1,9 @@
+-- revision: aaaa00000001
+-- down_revision: none
+-- transactional: no
+
+-- migrate:up
+CREATE TABLE t (id int);
+
+-- migrate:down
+DROP TABLE t;

@@ -1,0 +1,8 @@
+-- revision: aaaa00000001
+-- down_revision:
+
+-- migrate:up
+CREATE TABLE t (id int);
+
+-- migrate:down
+DROP TABLE t;

@@ -1,0 +1,8 @@
+-- revision: abc-def
+-- down_revision: none
+
+-- migrate:up
+CREATE TABLE t (id int);
+
+-- migrate:down
+DROP TABLE t;

@@ -1,0 +1,12 @@
+-- revision: aaaa00000001
+-- down_revision: none
+-- message: m
+
+-- migrate:up
+CREATE TABLE t (id int);
+
+-- migrate:down
+DROP TABLE t;
+
+-- migrate:down
+SELECT 1;

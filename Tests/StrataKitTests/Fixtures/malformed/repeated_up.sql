@@ -1,0 +1,9 @@
+-- revision: aaaa00000001
+-- down_revision: none
+-- message: m
+
+-- migrate:up
+CREATE TABLE t (id int);
+
+-- migrate:up
+SELECT 1;

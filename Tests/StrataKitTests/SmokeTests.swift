@@ -1,3 +1,0 @@
-import XCTest
-@testable import StrataKit
-final class SmokeTests: XCTestCase { func testVersion() { XCTAssertFalse(StrataVersion.string.isEmpty) } }
