@@ -11,8 +11,13 @@ struct CLI {
 
     static var binary: URL {
         // The test bundle sits next to the executables in .build/<config>/.
+        if let explicit = ProcessInfo.processInfo.environment["STRATA_BIN"] { return URL(fileURLWithPath: explicit) }
         let bundle = Bundle(for: BundleAnchor.self).bundleURL
-        return bundle.deletingLastPathComponent().appendingPathComponent("strata")
+        for candidate in [bundle.appendingPathComponent("strata"), bundle.deletingLastPathComponent().appendingPathComponent("strata")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        return bundle.appendingPathComponent("strata")
     }
 
     final class BundleAnchor {}

@@ -20,7 +20,7 @@ final class SQLScannerTests: XCTestCase {
         XCTAssertEqual(statements[0].text, "CREATE TABLE t (a text DEFAULT 'x;y', \"we;ird\" int)")
         XCTAssertEqual(statements[1].text, "INSERT INTO t VALUES (E'it\\'s;', 1)")
         XCTAssertEqual(statements[1].line, 2)
-        XCTAssertTrue(statements[2].text.hasPrefix("/* nested /* ; */ still ; comment */\nCREATE FUNCTION f()"), statements[2].text)
+        XCTAssertTrue(statements[2].text.hasPrefix("CREATE FUNCTION f()"), "a statement starts at its first code, after comments: \(statements[2].text)")
         XCTAssertTrue(statements[2].text.hasSuffix("END $$"))
         XCTAssertEqual(statements[3].text, "CREATE FUNCTION g() RETURNS text AS $fn$ SELECT $$;$$::text; $fn$ LANGUAGE sql")
         XCTAssertEqual(statements[4].text, "SELECT $1, a$b FROM t")

@@ -103,7 +103,7 @@ final class SignalChildHelper: XCTestCase {
         let server = try EmbeddedServer.start()
         let connection = try PGConnection(server.connectionString())
         print("READY \(server.directory.path) \(server.postmasterPID)")
-        fflush(stdout)
+        fflush(nil)
         try connection.execute("SELECT pg_sleep(120)")  // the main thread blocks here until signalled
         XCTFail("the child was not signalled")
     }

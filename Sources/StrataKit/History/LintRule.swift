@@ -116,7 +116,10 @@ public struct LintRule: Sendable {
     }
 
     static let multipleHeads = LintRule(id: "multiple-heads", summary: "exactly one head") { ctx in
-        let heads = ctx.graph.heads
+        // Heads of chains that end in a dangling parent are `dangling-parent`'s to report.
+        let heads = ctx.graph.heads.filter { head in
+            ctx.graph.lineage(of: head).last.flatMap { ctx.graph.byID[$0]?.parents.isEmpty } ?? false
+        }
         guard heads.count > 1 else { return [] }
         // The head that moves is the newest work (latest `created`, then id): it goes on top.
         let ordered = heads.compactMap { ctx.graph.byID[$0] }.sorted { ($0.created ?? "", $0.id) < ($1.created ?? "", $1.id) }

@@ -17,7 +17,7 @@ public enum RevisionParser {
         let bytes = [UInt8](data)
         if let bad = firstInvalidUTF8(bytes) {
             let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw fail(line, "the file is not valid UTF-8 (invalid byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at byte \(bad)); save it as UTF-8")
+            throw fail(line, "the file is not valid UTF-8 (invalid byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at byte \(bad)); expected UTF-8 text")
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw fail(1, "the file is empty; expected a header (-- revision: ID, -- down_revision: ID|none) and a `-- migrate:up` section")
@@ -74,7 +74,7 @@ public enum RevisionParser {
                 let known = headerKeys.contains(key)
                 if headerState == 2 {
                     if known {
-                        throw fail(lineNumber, "header key `\(key)` stands outside the header block; the header is the first block of `-- key: value` lines, with no blank line inside it")
+                        throw fail(lineNumber, "header key `\(key)` stands outside the header block; expected it inside the header, the first block of `-- key: value` lines (no blank line inside it)")
                     }
                     continue
                 }
