@@ -108,7 +108,12 @@ public struct ConnectionString: Sendable, CustomStringConvertible, Hashable {
                 message = String(cString: errorMessage).trimmingCharacters(in: .whitespacesAndNewlines)
                 PQfreemem(errorMessage)
             }
-            throw PostgresError(kind: .connection, message: redact(inMessage: message))
+            // Not `redact(inMessage:)`: that parses again, which just failed.
+            var redacted = Self.redact(message)
+            for secret in Self.passwordSpans(in: raw) {
+                redacted = Self.replaceLiteral(secret, in: redacted)
+            }
+            throw PostgresError(kind: .connection, message: redacted)
         }
         defer { PQconninfoFree(options) }
         var pairs: [(key: String, value: String)] = []

@@ -108,7 +108,7 @@ final class ConnectionStringTests: XCTestCase {
     func testErrorDescriptionAndLocation() {
         var error = PostgresError(
             kind: .server, message: "relation \"x\" does not exist", sqlState: "42P01", severity: "ERROR",
-            detail: "d", hint: "h", position: 12)
+            detail: "d", hint: "h", position: 13)
         XCTAssertEqual(error.description, "ERROR 42P01: relation \"x\" does not exist\nDETAIL: d\nHINT: h")
         let sql = "SELECT 'é';\nSELEC 1"
         XCTAssertEqual(error.location(in: sql)?.line, 2)

@@ -157,7 +157,7 @@ public final class Migrator {
             guard goal >= state.position else {
                 throw StrataError.usage("\(target) is behind the current revision \(state.current?.id ?? "base"); use `strata downgrade \(target)`")
             }
-            let pending = Array(history.revisions[(state.position + 1)...goal].prefix(max(0, goal - state.position)))
+            let pending = Array(history.revisions[(state.position + 1)..<(goal + 1)])
             return try run(pending, direction: .up, from: state.current)
         }
     }

@@ -28,7 +28,7 @@ struct DatabaseContext {
         }
         self.url = url
         let verbose = global.verbose
-        let connection = try Migrator.connect(
+        let connection = try Self.connect(
             url, lockTimeout: run?.lockTimeout ?? configuration.lockTimeout,
             statementTimeout: run?.statementTimeout ?? configuration.statementTimeout,
             notices: verbose ? { printError("notice: \($0.trimmingCharacters(in: .whitespacesAndNewlines))") } : nil
@@ -45,6 +45,17 @@ struct DatabaseContext {
         }
         migrator = try Migrator(connection: connection, history: history, options: options,
                                 directoryDisplay: DisplayPath.of(configuration.migrationsDirectory))
+    }
+}
+
+extension DatabaseContext {
+    /// Connects, and says which database (password redacted) when that fails.
+    static func connect(_ url: String, lockTimeout: String?, statementTimeout: String?, notices: ((String) -> Void)?) throws -> PGConnection {
+        do {
+            return try Migrator.connect(url, lockTimeout: lockTimeout, statementTimeout: statementTimeout, notices: notices)
+        } catch let error as PostgresError where error.kind == .connection {
+            throw StrataError.database("cannot connect to \(ConnectionString(url).description): \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
 }
 
