@@ -75,7 +75,7 @@ enum ClusterDirectory {
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
             guard geteuid() == 0 || info.st_uid == geteuid() else { continue }
-            guard !ownerIsAlive(path, modified: info) else { continue }
+            guard !ownerIsAlive(path) else { continue }
             stopLeftoverServer(dataPath: "\(path)/data")
             rmdirRecursively(path)
             if !FileManager.default.fileExists(atPath: path) { removed.append(path) }
@@ -92,10 +92,11 @@ enum ClusterDirectory {
             && !parts[1].isEmpty && parts[1].allSatisfy(\.isHexDigit)
     }
 
-    private static func ownerIsAlive(_ path: String, modified info: stat) -> Bool {
+    private static func ownerIsAlive(_ path: String) -> Bool {
         guard let text = try? String(contentsOfFile: "\(path)/\(ownerFile)", encoding: .utf8) else {
             // Being created right now, or very old: give it two minutes.
-            return Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) < 120
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            return Date().timeIntervalSince(modified ?? .distantPast) < 120
         }
         let fields = text.split(whereSeparator: \.isWhitespace)
         guard let first = fields.first, let pid = pid_t(first) else { return false }

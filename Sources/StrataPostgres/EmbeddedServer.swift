@@ -91,14 +91,20 @@ public final class EmbeddedServer: ScratchServer {
 
             do {
                 try launcher.startPostmaster(settings: options.settings)
-            } catch let error as EmbeddedServerError where usedCache {
-                // A damaged cache entry must not break every later run: drop it and initdb once.
+            } catch let firstError as EmbeddedServerError where usedCache {
+                // Maybe the cache entry is damaged: retry once from a fresh initdb. If that works,
+                // the entry was the problem and goes (the next start makes a new one); if not, the
+                // cause lies elsewhere (e.g. a bad setting) and the entry stays.
                 processes.killPostmaster()
-                cache?.discard()
-                try? FileManager.default.removeItem(atPath: launcher.dataPath)
+                ClusterDirectory.rmdirRecursively(launcher.dataPath)
                 try launcher.initdb()
-                clock.mark("initdb-after-bad-cache(\(error.message))")
-                try launcher.startPostmaster(settings: options.settings)
+                clock.mark("initdb")
+                do {
+                    try launcher.startPostmaster(settings: options.settings)
+                } catch {
+                    throw firstError
+                }
+                cache?.discard()
             }
             clock.mark("start")
 

@@ -50,7 +50,17 @@ public struct PostgresInstallation: Sendable, Hashable {
     /// (symlinks resolved, Debian's `pg_wrapper` skipped; Debian keeps `initdb` off `$PATH`) and
     /// from the usual install locations (`/usr/lib/postgresql/*/bin`, `/usr/pgsql-*/bin`, ...).
     /// A candidate needs both `postgres` and `initdb`; the highest major version wins.
+    /// The answer is remembered for the life of the process (per `$PATH`): it costs a few
+    /// process spawns.
     public static func find() throws -> PostgresInstallation {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        if let known = FoundInstallations.shared.get(path) { return known }
+        let found = try search()
+        FoundInstallations.shared.set(path, found)
+        return found
+    }
+
+    private static func search() throws -> PostgresInstallation {
         var searched: [String] = []
         var candidates: [String] = []
 
@@ -143,5 +153,24 @@ public struct PostgresInstallation: Sendable, Hashable {
             }
         }
         return paths.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+}
+
+/// `PostgresInstallation.find()` results by `$PATH`.
+private final class FoundInstallations: @unchecked Sendable {
+    static let shared = FoundInstallations()
+    private let lock = NSLock()
+    private var byPath: [String: PostgresInstallation] = [:]
+
+    func get(_ path: String) -> PostgresInstallation? {
+        lock.lock()
+        defer { lock.unlock() }
+        return byPath[path]
+    }
+
+    func set(_ path: String, _ installation: PostgresInstallation) {
+        lock.lock()
+        byPath[path] = installation
+        lock.unlock()
     }
 }

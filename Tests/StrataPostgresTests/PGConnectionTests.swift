@@ -226,6 +226,23 @@ final class PGConnectionTests: XCTestCase {
         XCTAssertTrue(check.isBroken || (try? check.execute("SELECT 1")) == nil)
     }
 
+    func testDropRightAfterCloseDoesNotWaitForTheServersRecheck() throws {
+        // The server re-checks for a leaving backend only every 100 ms; dropDatabase waits for it
+        // client-side instead, so a drop right after a close takes milliseconds, not 100 ms.
+        let server = try XCTUnwrap(Self.server)
+        var slow = 0
+        for _ in 0..<8 {
+            let database = try server.createDatabase(prefix: "drop_speed", template: nil)
+            let connection = try PGConnection(database)
+            try connection.execute("CREATE TABLE t (a int)")
+            connection.close()
+            let start = DispatchTime.now().uptimeNanoseconds
+            try server.dropDatabase(database)
+            if DispatchTime.now().uptimeNanoseconds - start >= 100_000_000 { slow += 1 }
+        }
+        XCTAssertLessThanOrEqual(slow, 1)
+    }
+
     func testExternalScratchServerDropsWhatItMade() throws {
         let server = try XCTUnwrap(Self.server)
         let external = try ExternalScratchServer(server.connectionString())
