@@ -30,7 +30,7 @@ install: deps
 
 bench: deps
 	$(SWIFT) build -c release
-	STRATA=$(STRATA_RELEASE) python3 bench/bench.py $(BENCH_ARGS)
+	STRATA=$(STRATA_RELEASE) python3 bench/bench.py $(ARGS)
 
 clean:
 	rm -rf .build bench/out bench/work

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "strata", targets: ["strata"]),
         .library(name: "StrataKit", targets: ["StrataKit"]),
+        .library(name: "StrataSchema", targets: ["StrataSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,7 @@ let package = Package(
             name: "StrataKit",
             dependencies: [
                 "StrataPostgres",
+                "StrataSchema",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -36,10 +38,16 @@ let package = Package(
             name: "StrataPostgres",
             dependencies: ["CLibPQ"]
         ),
+        .target(
+            name: "StrataSchema",
+            dependencies: ["StrataPostgres"],
+            resources: [.copy("Queries")]
+        ),
         .executableTarget(
             name: "strata",
             dependencies: [
                 "StrataKit",
+                "StrataSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +59,10 @@ let package = Package(
         .testTarget(
             name: "StrataPostgresTests",
             dependencies: ["StrataPostgres"]
+        ),
+        .testTarget(
+            name: "StrataSchemaTests",
+            dependencies: ["StrataSchema", "StrataPostgres"]
         ),
     ]
 )

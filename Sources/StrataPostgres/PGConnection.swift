@@ -10,7 +10,7 @@ public final class PGConnection {
     /// Owns the notice handlers; libpq holds an unretained pointer to it (see `noticeTrampoline`).
     /// Results keep it alive too, because libpq copies the notice hooks into every `PGresult`.
     private let notices = NoticeBox()
-    private let connectionString: ConnectionString
+    private let target: ConnectionString
 
     /// Server NOTICE / WARNING / INFO messages as text, e.g. `NOTICE: table "x" does not exist, skipping`
     /// (plus `DETAIL:` / `HINT:` lines when present). Called on the thread running the statement.
@@ -35,7 +35,7 @@ public final class PGConnection {
     public init(
         _ conn: ConnectionString, applicationName: String = "strata", options: [String: String] = [:]
     ) throws {
-        connectionString = conn
+        target = conn
         var parameters: [String: String] = [:]
         if !conn.raw.isEmpty, conn.raw.contains("=") || conn.isURL {
             parameters = try conn.parameters()  // validates, and gives any existing `options`
@@ -142,8 +142,8 @@ public final class PGConnection {
         return PQparameterStatus(handle, name).map { String(cString: $0) }
     }
 
-    /// The connection string this connection was opened with (print it; it is redacted).
-    public var connectionStringUsed: ConnectionString { connectionString }
+    /// The connection string this connection was opened with (print it, not its `raw`).
+    public var connectionString: ConnectionString { target }
 
     /// Something another thread may use to cancel the statement this connection is running.
     public func makeCanceller() -> PGCanceller? {
@@ -173,7 +173,7 @@ public final class PGConnection {
             let message = Self.text(PQerrorMessage(connection)) ?? "no result from the server"
             throw PostgresError(
                 kind: PQstatus(connection) == CONNECTION_OK ? .client : .connection,
-                message: connectionString.redact(inMessage: message))
+                message: target.redact(inMessage: message))
         }
         let wrapped = PGResult(result, keepAlive: notices)
         switch PQresultStatus(result) {
@@ -188,7 +188,7 @@ public final class PGConnection {
             if error.sqlState == nil {
                 error.kind = PQstatus(connection) == CONNECTION_OK ? .client : .connection
             }
-            error.message = connectionString.redact(inMessage: error.message)
+            error.message = target.redact(inMessage: error.message)
             throw error
         default:
             throw PostgresError(

@@ -11,7 +11,7 @@ struct Strata: ParsableCommand {
         version: StrataVersion.string,
         subcommands: [
             Init.self, New.self, Lint.self, Hash.self, HistoryCommand.self, Graph.self, Rebase.self,
-            Upgrade.self, Downgrade.self, Current.self, Stamp.self, Server.self,
+            Upgrade.self, Downgrade.self, Current.self, Stamp.self, Squash.self, Verify.self, Archive.self, Server.self, Schema.self,
         ]
     )
 }

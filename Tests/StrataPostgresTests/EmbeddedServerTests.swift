@@ -42,6 +42,13 @@ final class EmbeddedServerTests: XCTestCase {
         XCTAssertTrue(installation.versionText.contains(installation.version))
     }
 
+    func testInstallationErrorsAreSentences() {
+        XCTAssertThrowsError(try PostgresInstallation(binDirectory: URL(fileURLWithPath: "/nonexistent/bin"))) { error in
+            XCTAssertTrue(error is EmbeddedServerError)
+            XCTAssertEqual("\(error)", "There is no executable postgres in /nonexistent/bin.")
+        }
+    }
+
     func testStartWithCacheTwiceThenStop() throws {
         var options = EmbeddedServer.Options()
         options.cacheDirectory = try makeTemporaryDirectory().appendingPathComponent("cache")
@@ -64,6 +71,8 @@ final class EmbeddedServerTests: XCTestCase {
             XCTAssertEqual(try connection.execute("SHOW listen_addresses")[0, 0], "")
             XCTAssertEqual(try connection.execute("SHOW server_encoding")[0, 0], "UTF8")
             XCTAssertEqual(try connection.execute("SELECT current_user")[0, 0], "postgres")
+            // Dynamic shared memory lives in the data directory, so it goes with it.
+            XCTAssertEqual(try connection.execute("SHOW dynamic_shared_memory_type")[0, 0], "mmap")
             connection.close()
         }
         XCTAssertTrue(first.directory.path.hasPrefix("/dev/shm/strata-"), first.directory.path)
@@ -110,18 +119,23 @@ final class EmbeddedServerTests: XCTestCase {
         XCTAssertLessThan(totals.min() ?? 99, 3.0)
     }
 
-    func testCleanupRunAllStopsAStartedServer() throws {
+    func testCleanupUnregistersOnStopAndDeinit() throws {
+        // (Cleanup.runAll itself is tested in a child process, see SignalCleanupTests: here it
+        // would also stop servers that other test classes share for the whole run.)
         let server = try EmbeddedServer.start()
-        let pid = server.postmasterPID
-        let directory = server.directory.path
-        XCTAssertTrue(Cleanup.registeredIDs.contains { $0.hasSuffix((directory as NSString).lastPathComponent) })
-        Cleanup.runAll()
-        XCTAssertFalse(isAlive(pid))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
-        XCTAssertTrue(Cleanup.registeredIDs.isEmpty)
-        Cleanup.runAll()  // idempotent
+        let id = "embedded-postgres-" + server.directory.lastPathComponent
+        XCTAssertTrue(Cleanup.registeredIDs.contains(id))
         server.stop()
+        XCTAssertFalse(Cleanup.registeredIDs.contains(id))
         XCTAssertThrowsError(try server.createDatabase(prefix: "late", template: nil))
+
+        var dropped: EmbeddedServer? = try EmbeddedServer.start()
+        let directory = try XCTUnwrap(dropped).directory.path
+        let droppedID = "embedded-postgres-" + (directory as NSString).lastPathComponent
+        dropped = nil  // deinit stops it
+        XCTAssertNil(dropped)
+        XCTAssertFalse(Cleanup.registeredIDs.contains(droppedID))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
     }
 
     func testStartFailureIncludesLogTailAndLeavesNothing() throws {

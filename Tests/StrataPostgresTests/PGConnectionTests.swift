@@ -245,8 +245,12 @@ final class PGConnectionTests: XCTestCase {
 
     func testExternalScratchServerDropsWhatItMade() throws {
         let server = try XCTUnwrap(Self.server)
-        let external = try ExternalScratchServer(server.connectionString())
+        // The URL form, as a --scratch-url would be given.
+        let url = ConnectionString("postgresql://postgres@/postgres?host=\(server.socketDirectory.path)&port=5432")
+        let external = try ExternalScratchServer(url)
         let first = try external.createDatabase(prefix: "ext", template: nil)
+        XCTAssertTrue(first.isURL)
+        XCTAssertEqual(try PGConnection(first).execute("SELECT current_database()")[0, 0], first.database)
         let second = try external.createDatabase(prefix: "ext", template: nil)
         XCTAssertNotEqual(first.database, second.database)
         try external.dropDatabase(first)

@@ -17,13 +17,18 @@ final class SignalCleanupTests: XCTestCase {
         var postmasterPID: Int32
     }
 
-    private func startChild() throws -> Child {
+    private func childProcess(mode: String) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["StrataPostgresTests.SignalChildHelper/testChildBody"]
         var environment = ProcessInfo.processInfo.environment
-        environment["STRATA_PG_SIGNAL_CHILD"] = "1"
+        environment["STRATA_PG_CHILD_MODE"] = mode
         process.environment = environment
+        return process
+    }
+
+    private func startChild() throws -> Child {
+        let process = childProcess(mode: "block")
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -72,6 +77,19 @@ final class SignalCleanupTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: child.directory), "\(child.directory) left behind")
     }
 
+    func testCleanupRunAllStopsAStartedServer() throws {
+        // In a child process: runAll would also stop servers other test classes share.
+        let process = childProcess(mode: "runall")
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("RUNALL-OK"), text)
+    }
+
     func testSIGTERMWhileBlockedInLibpqRemovesTheCluster() throws {
         try checkSignal(SIGTERM)
     }
@@ -93,12 +111,17 @@ final class SignalCleanupTests: XCTestCase {
     }
 }
 
-/// Runs only inside the child process started by `SignalCleanupTests`.
+/// Runs only inside the child processes started by `SignalCleanupTests`.
 final class SignalChildHelper: XCTestCase {
     func testChildBody() throws {
-        guard ProcessInfo.processInfo.environment["STRATA_PG_SIGNAL_CHILD"] == "1" else {
-            throw XCTSkip("helper for SignalCleanupTests; runs only in its child process")
+        switch ProcessInfo.processInfo.environment["STRATA_PG_CHILD_MODE"] {
+        case "block": try blockUntilSignalled()
+        case "runall": try runAllStopsTheServer()
+        default: throw XCTSkip("helper for SignalCleanupTests; runs only in its child processes")
         }
+    }
+
+    private func blockUntilSignalled() throws {
         Cleanup.installSignalHandlers()
         let server = try EmbeddedServer.start()
         let connection = try PGConnection(server.connectionString())
@@ -106,5 +129,21 @@ final class SignalChildHelper: XCTestCase {
         fflush(nil)
         try connection.execute("SELECT pg_sleep(120)")  // the main thread blocks here until signalled
         XCTFail("the child was not signalled")
+    }
+
+    private func runAllStopsTheServer() throws {
+        let server = try EmbeddedServer.start()
+        let pid = server.postmasterPID
+        let directory = server.directory.path
+        XCTAssertEqual(Cleanup.registeredIDs, ["embedded-postgres-" + (directory as NSString).lastPathComponent])
+        Cleanup.runAll()
+        XCTAssertNotEqual(kill(pid, 0), 0, "postmaster still running")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
+        XCTAssertTrue(Cleanup.registeredIDs.isEmpty)
+        Cleanup.runAll()  // idempotent
+        XCTAssertThrowsError(try server.createDatabase(prefix: "late", template: nil))
+        server.stop()
+        print("RUNALL-OK")
+        fflush(nil)
     }
 }

@@ -163,7 +163,7 @@ public struct LintRule: Sendable {
     }
 
     static let emptyRevision = LintRule(id: "empty-up", summary: "the up section holds SQL") { ctx in
-        ctx.graph.revisions.filter { SQLScanner($0.upSQL).statements().isEmpty }.map { revision in
+        ctx.graph.revisions.filter { !SQLScanner($0.upSQL).hasCode }.map { revision in
             Finding(
                 rule: "empty-up", severity: .warning,
                 message: "revision \(revision.id) has an empty up section",

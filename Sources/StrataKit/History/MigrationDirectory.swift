@@ -33,9 +33,10 @@ public struct MigrationDirectory: Sendable {
         var errors: [RevisionFileError] = []
         var hashes: [String: String] = [:]
         revisions.reserveCapacity(names.count)
+        let displayDirectory = DisplayPath.of(url)
         for name in names {
             let fileURL = url.appendingPathComponent(name)
-            let display = DisplayPath.of(fileURL)
+            let display = displayDirectory == "." ? name : "\(displayDirectory)/\(name)"
             guard let data = fm.contents(atPath: fileURL.path) else {
                 errors.append(RevisionFileError(file: display, line: 1, message: "cannot read the file"))
                 continue
@@ -74,9 +75,9 @@ public struct MigrationDirectory: Sendable {
     public func lint(rules: [LintRule] = LintRule.all) -> [Finding] {
         let graph = self.graph
         let sum = graph.linearOrder().map { SumFile.status(expected: expectedSum(for: $0), actual: sumText) }
-        let base = url
+        let displayDirectory = DisplayPath.of(url)
         let context = LintContext(graph: graph, sum: sum, sumPath: sumPath) { revision in
-            revision.fileName.map { DisplayPath.of(base.appendingPathComponent($0)) }
+            revision.fileName.map { displayDirectory == "." ? $0 : "\(displayDirectory)/\($0)" }
         }
         return LintRule.lint(context, rules: rules)
     }

@@ -26,11 +26,14 @@ public enum RevisionParser {
         // Line starts (byte offsets), so that sections can be cut out byte for byte.
         var lineStarts = [0]
         for (i, b) in bytes.enumerated() where b == 0x0A && i + 1 < bytes.count { lineStarts.append(i + 1) }
-        func lineText(_ index: Int) -> Substring {
-            let start = lineStarts[index]
+        /// The line's bytes without surrounding blanks and the line break (work on bytes: this
+        /// loop sees every line of every file, so it must not build strings it does not need).
+        func trimmedRange(_ index: Int) -> Range<Int> {
+            var start = lineStarts[index]
             var end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
-            while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
-            return Substring(String(decoding: bytes[start..<end], as: UTF8.self))
+            while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+            while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+            return start..<end
         }
 
         // MARK: Header block and section markers
@@ -42,8 +45,17 @@ public enum RevisionParser {
 
         for index in 0..<lineStarts.count {
             let lineNumber = index + 1
-            let text = lineText(index)
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let range = trimmedRange(index)
+            let isComment = range.count >= 2 && bytes[range.lowerBound] == 0x2D && bytes[range.lowerBound + 1] == 0x2D
+            if !isComment {
+                guard upMarkerLine == nil else { continue }  // section bodies are checked below
+                if headerState == 1 { headerState = 2 }
+                if range.isEmpty { continue }
+                let first = bytes[range.lowerBound]
+                if first == 0x2A || (first == 0x2F && range.count > 1 && bytes[range.lowerBound + 1] == 0x2A) { continue }  // a block comment
+                throw fail(lineNumber, "SQL before `-- migrate:up`; expected the header, comments, then `-- migrate:up`")
+            }
+            let trimmed = String(decoding: bytes[range], as: UTF8.self)
             if let marker = sectionMarker(trimmed) {
                 switch marker {
                 case .up:
@@ -68,7 +80,7 @@ public enum RevisionParser {
                 headerState = 2
                 continue
             }
-            guard upMarkerLine == nil else { continue }  // section bodies are checked below
+            guard upMarkerLine == nil else { continue }
 
             if let (key, value) = headerLine(trimmed) {
                 let known = headerKeys.contains(key)
@@ -91,9 +103,6 @@ public enum RevisionParser {
                 continue
             }
             if headerState == 1 { headerState = 2 }
-            if trimmed.isEmpty || trimmed.hasPrefix("--") { continue }
-            if trimmed.hasPrefix("/*") || trimmed.hasPrefix("*") { continue }  // a block comment before the sections
-            throw fail(lineNumber, "SQL before `-- migrate:up`; expected the header, comments, then `-- migrate:up`")
         }
 
         guard let upLineNumber = upMarkerLine else {
@@ -189,11 +198,12 @@ public enum RevisionParser {
         guard trimmed.hasPrefix("--") else { return nil }
         let rest = trimmed.dropFirst(2).drop(while: { $0 == " " || $0 == "\t" })
         guard rest.hasPrefix("migrate:") else { return nil }
-        let name = rest.dropFirst("migrate:".count).trimmingCharacters(in: .whitespaces)
-        switch name {
+        var name = rest.dropFirst("migrate:".count)
+        while name.last == " " || name.last == "\t" { name = name.dropLast() }
+        switch String(name) {
         case "up": return .up
         case "down": return .down
-        default: return .unknown(name)
+        default: return .unknown(String(name))
         }
     }
 
@@ -206,8 +216,10 @@ public enum RevisionParser {
         guard let first = key.first, first.isLetter || first == "_",
               key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
         else { return nil }
-        let value = rest[rest.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        return (String(key), value)
+        var value = rest[rest.index(after: colon)...]
+        while value.first == " " || value.first == "\t" { value = value.dropFirst() }
+        while value.last == " " || value.last == "\t" { value = value.dropLast() }
+        return (String(key), String(value))
     }
 
     static func splitIDs(_ value: String) -> [String] {

@@ -8,6 +8,10 @@ public struct MigrateOptions: Sendable {
     public var singleTransaction = false
     /// Accept applied revisions whose files changed, and record their new checksums.
     public var acceptChanged = false
+    /// Where squash archives are: databases stamped with squashed ids are resolved through them.
+    public var archiveDirectory: URL?
+    /// Replay archived revisions for a database stamped before a squash point.
+    public var fromArchive = false
     /// Called before each revision runs: (index from 1, count, revision).
     public var progress: (@Sendable (Int, Int, Revision) -> Void)?
 
@@ -69,6 +73,8 @@ public final class Migrator {
 
     /// The version table's qualified name, as resolved at connect time.
     var qualifiedVersionTable: String { table.qualified }
+    /// `schema.table` as text (for pg_dump's --exclude-table and to_regclass).
+    public var qualifiedVersionTableText: String { table.displayName }
     var versionTableCreateSQL: String { table.createSQL }
     func recordVersion(_ revision: Revision, _ ms: Double) throws {
         try table.record(connection, revision: revision, durationMs: ms)
@@ -78,7 +84,13 @@ public final class Migrator {
 
     /// Where the database stands (reads only; creates nothing).
     public func state() throws -> DatabaseState {
-        DatabaseState(rows: try table.rows(connection), history: history)
+        let rows = try table.rows(connection)
+        let state = DatabaseState(rows: rows, history: history)
+        guard state.needsArchives, let archives = options.archiveDirectory, history.revisions.contains(where: { !$0.replaces.isEmpty }) else {
+            return state
+        }
+        let expanded = try ExpandedHistory.expand(history, archiveDirectory: archives)
+        return DatabaseState(rows: rows, history: history, expanded: expanded)
     }
 
     private func file(_ revision: Revision) -> String {
@@ -93,6 +105,34 @@ public final class Migrator {
         }
         if !state.missing.isEmpty {
             throw StrataError.usage("the version table \(table.displayName) lacks \(state.missing.map(\.id).joined(separator: ", ")), which come before the current revision \(state.current?.id ?? "")); fix it with `strata stamp \(state.current?.id ?? "REV")`")
+        }
+        if let behind = state.behind {
+            let archive = behind.initRevision.archive.map { "\(DisplayPath.of(options.archiveDirectory ?? URL(fileURLWithPath: "archive")))/\($0)" } ?? "its archive"
+            guard options.fromArchive else {
+                throw StrataError.usage("the database is at \(behind.appliedID), a revision that init revision \(behind.initRevision.id) squashed into \(archive); replay the archived revisions up to the squash point with `strata upgrade --from-archive`")
+            }
+            guard !behind.replay.isEmpty else {
+                throw StrataError.usage("the database is at \(behind.appliedID), before the squash point of \(behind.initRevision.id), but \(archive) could not be read to replay from it")
+            }
+            let replayHistory = History(behind.replay)
+            let replayer = try Migrator(connection: connection, history: replayHistory, options: options, directoryDisplay: archive)
+            _ = try replayer.run(behind.replay, direction: .up, from: nil)
+            state = try self.state()
+        }
+        if !state.replacedRows.isEmpty, state.behind == nil, let initRevision = history.revisions.first(where: { !$0.replaces.isEmpty }) {
+            // The database reached the squash point: record the init revision instead of the ids it replaced.
+            try connection.execute("BEGIN")
+            do {
+                try connection.query("DELETE FROM \(table.qualified) WHERE revision = ANY($1::text[])", ["{" + state.replacedRows.map { "\"\($0)\"" }.joined(separator: ",") + "}"])
+                if !state.rows.contains(where: { $0.revision == initRevision.id }) {
+                    try table.record(connection, revision: initRevision, durationMs: nil, stamped: true)
+                }
+                try connection.execute("COMMIT")
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
+            state = try self.state()
         }
         if !state.changed.isEmpty {
             guard options.acceptChanged else {
@@ -201,7 +241,7 @@ public final class Migrator {
         }
     }
 
-    private func run(_ revisions: [Revision], direction: MigrationError.Direction, from: Revision?) throws -> RunReport {
+    func run(_ revisions: [Revision], direction: MigrationError.Direction, from: Revision?) throws -> RunReport {
         let started = Date()
         var steps: [RunReport.Step] = []
         var inBatch = false  // --single-transaction: a transaction spans revisions

@@ -180,6 +180,15 @@ public struct SQLScanner: Sendable {
         return lines
     }
 
+    /// Whether the script holds any code (not only comments and whitespace).
+    public var hasCode: Bool {
+        var found = false
+        walk { event in
+            if case .code = event { found = true }
+        }
+        return found
+    }
+
     /// The statements of the script, split at `;` outside literals and comments.
     /// Statements made only of comments and whitespace are left out.
     public func statements() -> [Statement] {

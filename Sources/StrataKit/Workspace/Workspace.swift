@@ -11,7 +11,10 @@ public struct Workspace: Sendable {
     }
 
     public func migrations() throws(StrataError) -> MigrationDirectory {
-        try MigrationDirectory.load(configuration.migrationsDirectory)
+        if SquashCommit.pending(in: configuration.migrationsDirectory) {
+            throw .usage("an interrupted squash waits in \(DisplayPath.of(configuration.migrationsDirectory.appendingPathComponent(SquashCommit.journalName))); run `strata squash --resume` to finish it (or undo it, if its archive was not complete)")
+        }
+        return try MigrationDirectory.load(configuration.migrationsDirectory)
     }
 
     public func history() throws(StrataError) -> History {

@@ -19,7 +19,7 @@ struct DatabaseContext {
     let migrator: Migrator
     let url: String
 
-    init(_ global: GlobalOptions, run: RunOptions? = nil, singleTransaction: Bool = false, acceptChanged: Bool = false) throws {
+    init(_ global: GlobalOptions, run: RunOptions? = nil, singleTransaction: Bool = false, acceptChanged: Bool = false, fromArchive: Bool = false) throws {
         workspace = try global.workspace()
         history = try workspace.history()
         let configuration = workspace.configuration
@@ -36,6 +36,8 @@ struct DatabaseContext {
         var options = MigrateOptions(versionTable: VersionTable(configuration.versionTable))
         options.singleTransaction = singleTransaction
         options.acceptChanged = acceptChanged
+        options.fromArchive = fromArchive
+        options.archiveDirectory = configuration.archiveDirectory
         if !global.quiet && isatty(2) == 1 {
             options.progress = { index, count, revision in
                 let line = "[\(index)/\(count)] \(revision.id) \(revision.message ?? "")"
@@ -105,6 +107,9 @@ struct Upgrade: ParsableCommand {
     @Flag(name: .customLong("accept-changed"), help: "Accept applied revisions whose files changed, recording their new checksums.")
     var acceptChanged = false
 
+    @Flag(name: .customLong("from-archive"), help: "For a database stamped before a squash point: replay the archived revisions up to it.")
+    var fromArchive = false
+
     @Option(help: "text or json (for --dry-run).")
     var format: OutputFormat = .text
 
@@ -114,7 +119,7 @@ struct Upgrade: ParsableCommand {
             write(try SQLScript.upgrade(workspace.history(), to: target, versionTable: VersionTable(workspace.configuration.versionTable)))
             return
         }
-        let context = try DatabaseContext(global, run: runOptions, singleTransaction: singleTransaction, acceptChanged: acceptChanged)
+        let context = try DatabaseContext(global, run: runOptions, singleTransaction: singleTransaction, acceptChanged: acceptChanged, fromArchive: fromArchive)
         if dryRun {
             let report = try context.migrator.dryRun(to: target)
             write(format == .json ? JSONText.encode(report) : DryRunText.render(report))

@@ -1,0 +1,59 @@
+import Foundation
+import StrataPostgres
+
+/// Compares an original history with its squashed form on scratch databases: at the squash
+/// point and at head, schema and table contents (DESIGN §4 step 4, §5 `verify squash`).
+struct EquivalenceProver {
+    let scratch: ScratchPool
+    let versionTable: VersionTable
+    let directoryDisplay: String
+
+    /// `original` is a migrator whose database is at the squash point, over the original history.
+    /// `squashedHistory` starts with the init revision.
+    func prove(original: Migrator, squashedHistory: History, initStairway: Bool) throws -> (Proof, [(String, Double)]) {
+        var steps: [(String, Double)] = []
+        var clock = Date()
+        func step(_ name: String) {
+            let now = Date()
+            steps.append((name, now.timeIntervalSince(clock)))
+            clock = now
+        }
+        let table = original.qualifiedVersionTableText
+        let database = try scratch.database("strata_squashed")
+        defer { scratch.drop(database) }
+        let connection = try PGConnection(database)
+        defer { connection.close() }
+        let migrator = try Migrator(connection: connection, history: squashedHistory, options: MigrateOptions(versionTable: versionTable),
+                                    directoryDisplay: directoryDisplay)
+        var checks: [Proof.Check] = []
+        func check(_ name: String, _ expected: SchemaEvidence, _ actual: SchemaEvidence) {
+            checks.append(.init(name: name, objects: expected.objectCount, tables: expected.tableCount,
+                                differences: SchemaEvidence.differences(expected: expected, actual: actual)))
+        }
+
+        let empty = initStairway ? try SchemaEvidence.capture(connection, versionTable: table) : nil
+        let atSquashPoint = try SchemaEvidence.capture(original.connection, versionTable: table)
+        step("reflect the squash point")
+        _ = try migrator.upgrade(to: "+1")
+        let initUp = try SchemaEvidence.capture(connection, versionTable: table)
+        check("squash point: the init revision builds what the squashed revisions built", atSquashPoint, initUp)
+        step("apply the init revision and compare")
+        if let empty {
+            _ = try migrator.downgrade(to: "base")
+            check("stairway: the init revision's down leaves an empty database", empty, try SchemaEvidence.capture(connection, versionTable: table))
+            _ = try migrator.upgrade(to: "+1")
+            check("stairway: the init revision applies again to the same state", initUp, try SchemaEvidence.capture(connection, versionTable: table))
+            step("stairway of the init revision")
+        }
+        if squashedHistory.count > 1 {
+            _ = try original.upgrade(to: "head")
+            _ = try migrator.upgrade(to: "head")
+            step("apply the \(squashedHistory.count - 1) kept revisions to both")
+            check("head: the squashed history builds what the original history builds",
+                  try SchemaEvidence.capture(original.connection, versionTable: table),
+                  try SchemaEvidence.capture(connection, versionTable: table))
+            step("reflect head and compare")
+        }
+        return (Proof(checks: checks, fingerprint: atSquashPoint.fingerprint), steps)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import StrataPostgres
+
+/// pg_dump, the dump engine of squash (DESIGN §4 step 3), and the cleaning its plain output
+/// needs before it can run through libpq as a revision.
+public struct PgDump: Sendable {
+    public var executable: URL
+    public var majorVersion: Int
+    public var versionText: String
+
+    /// pg_dump from the scratch server's installation when strata runs one, else the newest
+    /// installed. Its major version must be at least the server's.
+    public static func locate(installation: PostgresInstallation?, serverMajor: Int) throws(StrataError) -> PgDump {
+        var candidates: [URL] = []
+        if let installation { candidates.append(installation.tool("pg_dump")) }
+        if let found = try? PostgresInstallation.find() { candidates.append(found.tool("pg_dump")) }
+        if let override = ProcessInfo.processInfo.environment["STRATA_PG_DUMP"] {
+            candidates = [URL(fileURLWithPath: override)]
+        }
+        var seen: [String] = []
+        for candidate in candidates where !seen.contains(candidate.path) {
+            seen.append(candidate.path)
+            guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
+            let output = try ProcessRunner.run(candidate, ["--version"])
+            let text = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard output.status == 0, let major = Self.major(text) else { continue }
+            guard major >= serverMajor else {
+                throw .environment("\(candidate.path) is \(text), older than the server (PostgreSQL \(serverMajor)); pg_dump's major version must be at least the server's: install postgresql-client-\(serverMajor) or newer")
+            }
+            return PgDump(executable: candidate, majorVersion: major, versionText: text)
+        }
+        throw .environment("pg_dump was not found (looked at: \(seen.isEmpty ? "pg_config --bindir, PATH, /usr/lib/postgresql/*/bin" : seen.joined(separator: ", "))); install it with `apt-get install postgresql-client`")
+    }
+
+    static func major(_ versionText: String) -> Int? {
+        // "pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        guard let range = versionText.range(of: "(PostgreSQL) ") else { return nil }
+        return Int(versionText[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Dumps schema and data (rows as INSERTs), without owners and without the version table.
+    public func dump(_ database: ConnectionString, excluding versionTable: String) throws(StrataError) -> String {
+        let arguments = [
+            "--dbname=\(database.raw)", "--no-owner", "--column-inserts", "--rows-per-insert=500",
+            "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
+            "--exclude-table=\(versionTable)",
+        ]
+        let output = try ProcessRunner.run(executable, arguments)
+        guard output.status == 0 else {
+            throw .environment("pg_dump failed (exit \(output.status)): \(ConnectionString.redact(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        return String(decoding: output.stdout, as: UTF8.self)
+    }
+
+    /// Session settings a dump may `SET` that every supported server knows and that matter for
+    /// restoring it; any other top-level `SET` (such as `transaction_timeout`, unknown before
+    /// PostgreSQL 17) is removed.
+    static let keptSettings: Set<String> = [
+        "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "client_encoding",
+        "standard_conforming_strings", "check_function_bodies", "xmloption", "client_min_messages",
+        "row_security", "default_table_access_method",
+    ]
+
+    /// Makes plain pg_dump output safe and stable to run through libpq as one revision:
+    /// psql meta-commands (`\restrict`, `\unrestrict`, whatever their form) go, the
+    /// "Dumped from/by" lines that change with every installation go, and so do `SET`s a server
+    /// may not know. Rows come as INSERTs (no `COPY … FROM stdin`). The SQL is never split on `;`.
+    public static func clean(_ dump: String) -> String {
+        var lines = dump.components(separatedBy: "\n")
+        var drop = Set(SQLScanner(dump).metaCommandLines())
+        for (index, line) in lines.enumerated() {
+            if line.hasPrefix("-- Dumped from database version") || line.hasPrefix("-- Dumped by pg_dump version") {
+                drop.insert(index)
+            } else if line.hasPrefix("SET "), line.hasSuffix(";") {
+                let name = line.dropFirst(4).prefix { $0 != " " && $0 != "=" }
+                if !keptSettings.contains(String(name)) { drop.insert(index) }
+            }
+        }
+        lines = lines.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        // Collapse the blank runs that removed lines leave behind.
+        var out: [String] = []
+        for line in lines where !(line.isEmpty && (out.last?.isEmpty ?? true)) { out.append(line) }
+        while out.last?.isEmpty == true { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import StrataPostgres
+
+/// `strata verify squash`: rebuild the original history from the archives plus the current
+/// revisions, build both on scratch databases, compare at the squash point and at head.
+public struct SquashVerifier {
+    public let workspace: Workspace
+    public let scratch: ScratchPool
+
+    public init(workspace: Workspace, scratch: ScratchPool) {
+        self.workspace = workspace
+        self.scratch = scratch
+    }
+
+    public struct Report: Sendable {
+        public var proof: Proof
+        public var archives: [String]
+        public var originalCount: Int
+        public var squashedCount: Int
+        public var steps: [(String, Double)]
+    }
+
+    public func run() throws -> Report {
+        let directory = try workspace.migrations()
+        let history = try directory.history()
+        guard let initIndex = history.revisions.firstIndex(where: { !$0.replaces.isEmpty }) else {
+            throw StrataError.usage("the history has no init revision (no `replaces` header): nothing was squashed, so there is nothing to verify")
+        }
+        let expanded = try ExpandedHistory.expand(history, archiveDirectory: workspace.configuration.archiveDirectory)
+        let originalHistory = expanded.history
+        // The squash point in the original: the last original revision before the first kept one.
+        let firstKept = initIndex + 1 < history.count ? history.revisions[initIndex + 1].id : nil
+        let keptStart = firstKept.flatMap { originalHistory.position(of: $0) } ?? originalHistory.count
+        guard keptStart >= 1 else { throw StrataError.usage("cannot find the squash point in the rebuilt history") }
+        let squashPoint = originalHistory.revisions[keptStart - 1]
+        let versionTable = VersionTable(workspace.configuration.versionTable)
+
+        var clock = Date()
+        let database = try scratch.database("strata_original")
+        defer { scratch.drop(database) }
+        let connection = try PGConnection(database)
+        defer { connection.close() }
+        let original = try Migrator(connection: connection, history: originalHistory, options: MigrateOptions(versionTable: versionTable),
+                                    directoryDisplay: DisplayPath.of(workspace.configuration.archiveDirectory))
+        _ = try original.upgrade(to: squashPoint.id)
+        var steps: [(String, Double)] = [("apply \(keptStart) original revisions", Date().timeIntervalSince(clock))]
+        clock = Date()
+        // Everything before the init revision (none, normally) stays as it is in both histories.
+        let squashedHistory = History(Array(history.revisions[initIndex...]))
+        let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
+        let (proof, proofSteps) = try prover.prove(original: original, squashedHistory: squashedHistory, initStairway: false)
+        steps.append(contentsOf: proofSteps)
+        return Report(proof: proof, archives: expanded.archives.map { DisplayPath.of($0.url) },
+                      originalCount: originalHistory.count, squashedCount: history.count, steps: steps)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import StrataPostgres
+
+/// `strata squash --keep N` (DESIGN §4): build the squash point on a scratch database, dump it
+/// into an init revision, prove the squashed history equals the original at the squash point and
+/// at head, then archive the squashed files and rewrite the tree crash-safely.
+public struct SquashOptions: Sendable {
+    public var keep: Int
+    public var dryRun = false
+    /// The archive's file name without `.tar.gz`; default `<date>_<first id>_<last id>`.
+    public var archiveName: String?
+    public var now = Date()
+
+    public init(keep: Int) { self.keep = keep }
+}
+
+/// What squash did (or, with `--dry-run`, would do), with the proof and the time of each step.
+public struct SquashReport: Sendable {
+    public var squashed: [Revision]
+    public var kept: [Revision]
+    public var initRevision: Revision
+    public var initFileName: String
+    public var archiveFile: String
+    public var bytesBefore: Int
+    public var bytesAfter: Int
+    public var proof: Proof
+    public var steps: [(name: String, seconds: Double)]
+    public var dryRun: Bool
+    public var pgDump: String
+
+    public var revisionsBefore: Int { squashed.count + kept.count }
+    public var revisionsAfter: Int { 1 + kept.count }
+}
+
+/// The squash proof: what was compared and what differed (nothing, when it holds).
+public struct Proof: Sendable, Codable {
+    public struct Check: Sendable, Codable {
+        public var name: String
+        public var objects: Int
+        public var tables: Int
+        public var differences: [String]
+        public var holds: Bool { differences.isEmpty }
+    }
+
+    public var checks: [Check]
+    public var fingerprint: String
+    public var holds: Bool { checks.allSatisfy(\.holds) }
+
+    /// A failed proof is the error: its differences are the message.
+    public struct Failure: Error, ExitCoded, CustomStringConvertible {
+        public var proof: Proof
+        public var exitCode: Int32 { 1 }
+        public var description: String {
+            var lines = ["the squash proof failed; nothing was written:"]
+            for check in proof.checks where !check.holds {
+                lines.append("  \(check.name):")
+                lines.append(contentsOf: check.differences.prefix(50).map { "    \($0)" })
+                if check.differences.count > 50 { lines.append("    … \(check.differences.count - 50) more") }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+public final class Squasher {
+    public let workspace: Workspace
+    public let scratch: ScratchPool
+    /// Called when a step starts (for a progress line).
+    public var progress: ((String) -> Void)?
+
+    public init(workspace: Workspace, scratch: ScratchPool) {
+        self.workspace = workspace
+        self.scratch = scratch
+    }
+
+    private var versionTable: VersionTable { VersionTable(workspace.configuration.versionTable) }
+
+    public func run(_ options: SquashOptions) throws -> SquashReport {
+        var steps: [(String, Double)] = []
+        var clock = Date()
+        func step(_ name: String) {
+            let now = Date()
+            steps.append((name, now.timeIntervalSince(clock)))
+            clock = now
+        }
+
+        // 1. Lint: a linear history with a current sum.
+        progress?("lint")
+        let directory = try workspace.migrations()
+        let history = try directory.history()
+        switch SumFile.status(expected: directory.expectedSum(for: history.revisions), actual: directory.sumText) {
+        case .current: break
+        case .missing: throw StrataError.usage("\(directory.sumPath) is missing; run `strata hash`, review, and commit before squashing")
+        case .stale: throw StrataError.usage("\(directory.sumPath) is stale: revision files changed since it was written; check the change and run `strata hash` before squashing")
+        }
+        let total = history.count
+        guard options.keep >= 0, total - options.keep >= 2 else {
+            throw StrataError.usage("--keep \(options.keep) is out of range: the history has \(total) revisions and squash needs at least 2 to squash, so --keep must be between 0 and \(max(0, total - 2))")
+        }
+        let k = total - options.keep
+        let squashed = Array(history.revisions.prefix(k))
+        let kept = Array(history.revisions.dropFirst(k))
+        let archiveName = options.archiveName ?? Self.defaultArchiveName(squashed, now: options.now)
+        let archiveFile = archiveName + ".tar.gz"
+        let archiveURL = workspace.configuration.archiveDirectory.appendingPathComponent(archiveFile)
+        if FileManager.default.fileExists(atPath: archiveURL.path) {
+            throw StrataError.usage("archive \(DisplayPath.of(archiveURL)) already exists; choose another name with --name")
+        }
+        if !options.dryRun { try Self.checkWritable(workspace.configuration.archiveDirectory) }
+        step("lint")
+
+        // 2. The squash point on a scratch database.
+        progress?("build the squash point (\(k) revisions)")
+        let original = try scratch.database("strata_squash_original")
+        let originalConnection = try PGConnection(original)
+        let originalMigrator = try Migrator(connection: originalConnection, history: history,
+                                            options: MigrateOptions(versionTable: versionTable),
+                                            directoryDisplay: DisplayPath.of(directory.url))
+        _ = try originalMigrator.upgrade(to: squashed[k - 1].id)
+        step("apply \(k) revisions")
+
+        // 3. Dump it into the init revision.
+        progress?("pg_dump")
+        let pgDump = try PgDump.locate(installation: scratch.installation, serverMajor: scratch.serverMajor)
+        let qualifiedVersionTable = originalMigrator.qualifiedVersionTableText
+        let up = PgDump.clean(try pgDump.dump(original, excluding: qualifiedVersionTable))
+        let down = try InitRevisionDown.build(originalConnection, versionTable: qualifiedVersionTable)
+        var initID = RevisionID.generate()
+        while history.revision(initID) != nil { initID = RevisionID.generate() }
+        let initRevision = Self.makeInit(id: initID, squashed: squashed, up: up, down: down, archive: archiveFile, now: options.now)
+        let initFileName = RevisionWriter.fileName(id: initID, message: initRevision.message)
+        step("dump")
+
+        // 4. The proof, before any file is written.
+        progress?("prove")
+        var repointed = kept
+        if !repointed.isEmpty { repointed[0].parents = [initID] }
+        let squashedHistory = History([initRevision] + repointed)
+        let (proof, proofSteps) = try prove(original: originalMigrator, squashPointID: squashed[k - 1].id, squashedHistory: squashedHistory, directory: directory)
+        steps.append(contentsOf: proofSteps)
+        clock = Date()
+        guard proof.holds else { throw Proof.Failure(proof: proof) }
+
+        let bytesBefore = history.revisions.compactMap { $0.fileName }.reduce(0) { $0 + (directory.fileHashes[$1] == nil ? 0 : fileSize(directory.url.appendingPathComponent($1))) }
+        let initText = RevisionWriter.render(initRevision)
+        let keptBytes = kept.compactMap(\.fileName).reduce(0) { $0 + fileSize(directory.url.appendingPathComponent($1)) }
+        var report = SquashReport(
+            squashed: squashed, kept: kept, initRevision: initRevision, initFileName: initFileName,
+            archiveFile: DisplayPath.of(archiveURL), bytesBefore: bytesBefore, bytesAfter: keptBytes + initText.utf8.count,
+            proof: proof, steps: [], dryRun: options.dryRun, pgDump: pgDump.versionText
+        )
+        if options.dryRun {
+            report.steps = steps
+            return report
+        }
+
+        // 5–6. Archive, read back, then rewrite the tree through the journal.
+        progress?("archive and write")
+        let commit = try SquashCommit.prepare(
+            directory: directory, squashed: squashed, kept: kept.first, initRevision: initRevision, initText: initText,
+            initFileName: initFileName, archiveURL: archiveURL, archiveName: archiveName, fingerprint: proof.fingerprint, now: options.now
+        )
+        try commit.execute()
+        step("archive and write")
+        report.steps = steps
+        return report
+    }
+
+    // MARK: - Proof
+
+    /// Builds the squashed history on a second scratch database and compares it with the
+    /// original at the squash point and at head; the init revision must pass the stairway check.
+    private func prove(original: Migrator, squashPointID: String, squashedHistory: History, directory: MigrationDirectory) throws -> (Proof, [(String, Double)]) {
+        let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
+        return try prover.prove(original: original, squashedHistory: squashedHistory, initStairway: true)
+    }
+
+    // MARK: - Pieces
+
+    static func defaultArchiveName(_ squashed: [Revision], now: Date) -> String {
+        let date = String(RevisionWriter.iso8601(now).prefix(10))
+        return "\(date)_\(squashed.first?.id ?? "")_\(squashed.last?.id ?? "")"
+    }
+
+    static func makeInit(id: String, squashed: [Revision], up: String, down: String, archive: String, now: Date) -> Revision {
+        let message = "squash of \(squashed.count) revisions (\(squashed.first?.id ?? "") … \(squashed.last?.id ?? ""))"
+        var revision = RevisionWriter.newRevision(id: id, parent: nil, message: message, created: now, up: up, down: down)
+        revision.replaces = squashed.map(\.id)
+        revision.archive = archive
+        // Parse what will be written, so line numbers match the file.
+        if let parsed = try? RevisionParser.parse(Data(RevisionWriter.render(revision).utf8), file: RevisionWriter.fileName(id: id, message: message)) {
+            return parsed
+        }
+        return revision
+    }
+
+    static func checkWritable(_ directory: URL) throws(StrataError) {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: directory.path) {
+            do {
+                try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .environment("cannot create the archive directory \(DisplayPath.of(directory)): \(error.localizedDescription)")
+            }
+        }
+        let probe = directory.appendingPathComponent(".strata-write-probe-\(getpid())")
+        guard fm.createFile(atPath: probe.path, contents: Data()) else {
+            throw .environment("the archive directory \(DisplayPath.of(directory)) is not writable; nothing was written")
+        }
+        try? fm.removeItem(at: probe)
+    }
+}
+
+func fileSize(_ url: URL) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
+}

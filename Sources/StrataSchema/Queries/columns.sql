@@ -1,0 +1,45 @@
+-- Columns of tables and foreign tables in logical order. `position` is the rank among the
+-- columns that are not dropped, so dropped columns never show and never shift anything.
+SELECT
+    'column' AS kind,
+    quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname) AS name,
+    CASE c.relkind WHEN 'f' THEN 'foreign_table' ELSE 'table' END AS parent_kind,
+    quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS parent_name,
+    NULL::oid AS classid,
+    NULL::oid AS objid,
+    row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)::text AS position,
+    format_type(a.atttypid, a.atttypmod) AS type,
+    a.attnotnull::text AS not_null,
+    CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
+    CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+    CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+    CASE WHEN a.attidentity <> '' THEN
+        (SELECT 'start ' || s.seqstart || ', increment ' || s.seqincrement || ', min ' || s.seqmin
+                || ', max ' || s.seqmax || ', cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ', cycle' ELSE '' END
+         FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid
+         WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+           AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'
+         LIMIT 1)
+    END AS identity_sequence,
+    CASE WHEN a.attcollation <> t.typcollation THEN
+        quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+    END AS collation,
+    ds.description AS comment,
+    {{acl: a.attacl; acldefault('c', c.relowner); c.relowner}} AS _extra
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN pg_description ds
+    ON ds.classoid = 'pg_class'::regclass AND ds.objoid = a.attrelid AND ds.objsubid = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND c.relkind IN ('r', 'p', 'f')
+  AND c.relpersistence <> 't'
+  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+  AND c.oid <> ALL(:excluded)
+  AND (:rels IS NULL OR c.oid = ANY(:rels))
+  AND NOT EXISTS (SELECT FROM pg_depend dep
+                  WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.deptype = 'e')

@@ -1,0 +1,56 @@
+-- Expands a scope of (classid, objid) pairs into the OID arrays the object queries filter on.
+-- $1 classids, $2 objids (parallel arrays), $3 whether to reflect everything, $4 relations never
+-- reflected (regclass texts such as '"public"."strata_version"'; missing ones are ignored).
+-- Also returns the server version and which of the scoped queries this session has prepared.
+-- Sub-objects name their owner: a constraint, trigger, policy, rule, default or statistics object scopes its
+-- table (or domain), a table's row type scopes the table, an array type its element type.
+-- A table brings the sequences its columns own (serial), so that sequences.sql filters on
+-- relation OIDs alone.
+WITH pairs AS (
+    SELECT p.classid, p.objid
+    FROM unnest($1::oid[], $2::oid[]) AS p(classid, objid)
+),
+rels AS (
+    SELECT objid AS oid FROM pairs WHERE classid = 'pg_class'::regclass
+    UNION SELECT con.conrelid FROM pairs JOIN pg_constraint con ON con.oid = pairs.objid
+        WHERE pairs.classid = 'pg_constraint'::regclass AND con.conrelid <> 0
+    UNION SELECT tg.tgrelid FROM pairs JOIN pg_trigger tg ON tg.oid = pairs.objid
+        WHERE pairs.classid = 'pg_trigger'::regclass
+    UNION SELECT pol.polrelid FROM pairs JOIN pg_policy pol ON pol.oid = pairs.objid
+        WHERE pairs.classid = 'pg_policy'::regclass
+    UNION SELECT rw.ev_class FROM pairs JOIN pg_rewrite rw ON rw.oid = pairs.objid
+        WHERE pairs.classid = 'pg_rewrite'::regclass
+    UNION SELECT ad.adrelid FROM pairs JOIN pg_attrdef ad ON ad.oid = pairs.objid
+        WHERE pairs.classid = 'pg_attrdef'::regclass
+    UNION SELECT st.stxrelid FROM pairs JOIN pg_statistic_ext st ON st.oid = pairs.objid
+        WHERE pairs.classid = 'pg_statistic_ext'::regclass
+    UNION SELECT t.typrelid FROM pairs JOIN pg_type t ON t.oid = pairs.objid
+        JOIN pg_class c ON c.oid = t.typrelid AND c.relkind <> 'c'
+        WHERE pairs.classid = 'pg_type'::regclass
+),
+scoped_rels AS (
+    SELECT oid FROM rels
+    UNION SELECT d.objid FROM pg_depend d JOIN rels ON d.refobjid = rels.oid
+        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+),
+types AS (
+    SELECT CASE WHEN t.typelem <> 0 AND EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)
+                THEN t.typelem ELSE t.oid END AS oid
+    FROM pairs JOIN pg_type t ON t.oid = pairs.objid
+    WHERE pairs.classid = 'pg_type'::regclass
+      AND NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
+    UNION SELECT con.contypid FROM pairs JOIN pg_constraint con ON con.oid = pairs.objid
+        WHERE pairs.classid = 'pg_constraint'::regclass AND con.contypid <> 0
+)
+SELECT
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT oid FROM scoped_rels ORDER BY 1) END AS rels,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT oid FROM types ORDER BY 1) END AS types,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_proc'::regclass ORDER BY 1) END AS funcs,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_namespace'::regclass ORDER BY 1) END AS nsps,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_extension'::regclass ORDER BY 1) END AS exts,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_default_acl'::regclass ORDER BY 1) END AS defacls,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_collation'::regclass ORDER BY 1) END AS colls,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_event_trigger'::regclass ORDER BY 1) END AS evtrigs,
+    ARRAY(SELECT to_regclass(x)::oid FROM unnest($4::text[]) AS x WHERE to_regclass(x) IS NOT NULL ORDER BY 1) AS excluded,
+    current_setting('server_version_num') AS server_version_num,
+    ARRAY(SELECT name FROM pg_prepared_statements WHERE name LIKE 'strata\_schema\_%' ORDER BY 1) AS prepared

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A named parameter of the catalog queries (see Queries/README.md); each becomes `$n::oid[]`.
+enum QueryParameter: String, CaseIterable, Sendable {
+    case rels, types, funcs, nsps, exts, defacls, colls, evtrigs, excluded
+}
+
+/// One object query, ready to run: its placeholders replaced by `$1`, `$2`, ... in `parameters` order.
+///
+/// `scopedSQL` is the variant for scoped reflections: every `:x IS NULL` test is `false` there,
+/// so it needs no per-execution planning and runs as a prepared statement (`statementName`)
+/// with a generic plan driven by the catalog indexes.
+struct CatalogQuery: Sendable {
+    let name: String
+    let sql: String
+    let parameters: [QueryParameter]
+    let scopedSQL: String
+    let scopedParameters: [QueryParameter]
+
+    /// `strata_schema_<name>_<hash of the scoped SQL>`: a changed query never reuses an old statement.
+    var statementName: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in scopedSQL.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return "strata_schema_\(name)_\(String(hash, radix: 36))"
+    }
+}
+
+/// The catalog queries from the resource bundle, read and prepared once per process.
+enum CatalogQueries {
+    /// The object queries, in the order they run.
+    static let objectQueryNames = [
+        "schemas", "extensions", "collations", "types", "sequences", "relations", "columns", "constraints",
+        "domain_constraints", "indexes", "statistics", "functions", "triggers", "rules", "policies", "default_privileges",
+        "event_triggers",
+    ]
+
+    struct Prepared: Sendable {
+        let scope: String
+        let objects: [CatalogQuery]
+    }
+
+    /// The queries for a server version (`server_version_num`, e.g. 150018); prepared once per
+    /// major version and process.
+    static func load(serverVersion: Int) throws -> Prepared {
+        let major = serverVersion / 10000
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = cache[major] { return cached }
+        let texts = try files.get()
+        let objects = try objectQueryNames.map { name in
+            try prepare(name: name, text: texts[name] ?? "", aclFragment: texts["_acl"] ?? "", serverVersion: serverVersion)
+        }
+        let prepared = Prepared(scope: texts["scope"] ?? "", objects: objects)
+        cache[major] = prepared
+        return prepared
+    }
+
+    nonisolated(unsafe) private static var cache: [Int: Prepared] = [:]
+    private static let cacheLock = NSLock()
+
+    /// The files' text, read once.
+    private static let files: Result<[String: String], SchemaReflectionError> = {
+        var texts: [String: String] = [:]
+        for name in ["_acl", "scope"] + objectQueryNames {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "Queries")
+                ?? Bundle.module.url(forResource: name, withExtension: "sql"),
+                let text = try? String(contentsOf: url, encoding: .utf8)
+            else {
+                return .failure(.missingQuery(name))
+            }
+            texts[name] = text
+        }
+        return .success(texts)
+    }()
+
+    /// Expands the fragments and numbers the named parameters:
+    /// - `{{acl: ACL; DEFAULT; OWNER}}`: `_acl.sql` with its three arguments;
+    /// - `{{since MAJOR: NEW; OLD}}`: NEW on PostgreSQL MAJOR and later, else OLD (for catalog
+    ///   columns older servers do not have).
+    static func prepare(name: String, text: String, aclFragment: String, serverVersion: Int) throws -> CatalogQuery {
+        var sql = text
+        while let open = sql.range(of: "{{") {
+            guard let close = sql.range(of: "}}", range: open.upperBound..<sql.endIndex),
+                let colon = sql.range(of: ":", range: open.upperBound..<close.lowerBound)
+            else {
+                throw SchemaReflectionError.malformedResult(query: name, message: "unterminated {{...}}")
+            }
+            let head = sql[open.upperBound..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
+            let arguments = sql[colon.upperBound..<close.lowerBound].split(separator: ";", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let expanded: String
+            if head == "acl", arguments.count == 3 {
+                expanded = aclFragment
+                    .replacingOccurrences(of: "@acl@", with: arguments[0])
+                    .replacingOccurrences(of: "@default@", with: arguments[1])
+                    .replacingOccurrences(of: "@owner@", with: arguments[2])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            } else if head.hasPrefix("since "), let major = Int(head.dropFirst(6)), arguments.count == 2 {
+                expanded = serverVersion >= major * 10000 ? arguments[0] : arguments[1]
+            } else {
+                throw SchemaReflectionError.malformedResult(query: name, message: "unknown fragment {{\(head): ...}}")
+            }
+            sql.replaceSubrange(open.lowerBound..<close.upperBound, with: "(" + expanded + ")")
+        }
+        let (numbered, parameters) = numberParameters(sql, scoped: false)
+        let (scoped, scopedParameters) = numberParameters(sql, scoped: true)
+        return CatalogQuery(name: name, sql: numbered, parameters: parameters, scopedSQL: scoped, scopedParameters: scopedParameters)
+    }
+
+    /// Replaces `:rels`, `:types`, ... (not `::casts`) with `$n::oid[]`, numbering by first use.
+    /// With `scoped`, `:x IS NULL` becomes `false`.
+    static func numberParameters(_ sql: String, scoped: Bool) -> (String, [QueryParameter]) {
+        let isNull = Array(" IS NULL".unicodeScalars)
+        var parameters: [QueryParameter] = []
+        var output = ""
+        output.reserveCapacity(sql.utf8.count + 64)
+        let characters = Array(sql.unicodeScalars)
+        var index = 0
+        func isWord(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+        }
+        while index < characters.count {
+            let scalar = characters[index]
+            if scalar == ":", index == 0 || (characters[index - 1] != ":" && !isWord(characters[index - 1])),
+                index + 1 < characters.count, characters[index + 1] != ":"
+            {
+                var end = index + 1
+                while end < characters.count, isWord(characters[end]) { end += 1 }
+                let word = String(String.UnicodeScalarView(characters[(index + 1)..<end]))
+                if let parameter = QueryParameter(rawValue: word) {
+                    if scoped, end + isNull.count <= characters.count, Array(characters[end..<(end + isNull.count)]) == isNull {
+                        output += "false"
+                        index = end + isNull.count
+                        continue
+                    }
+                    if !parameters.contains(parameter) { parameters.append(parameter) }
+                    let number = (parameters.firstIndex(of: parameter) ?? 0) + 1
+                    output += "$\(number)::oid[]"
+                    index = end
+                    continue
+                }
+            }
+            output.unicodeScalars.append(scalar)
+            index += 1
+        }
+        return (output, parameters)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import StrataPostgres
+import StrataSchema
+import XCTest
+
+/// One embedded server per test process (started on first use, stopped at exit), a database per test.
+enum TestServer {
+    nonisolated(unsafe) private static var server: EmbeddedServer?
+    private static let lock = NSLock()
+
+    static func shared() throws -> EmbeddedServer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let server { return server }
+        let started = try EmbeddedServer.start()
+        atexit { Cleanup.runAll() }
+        server = started
+        return started
+    }
+
+    /// Runs cluster-wide SQL (roles) on the admin connection.
+    static func admin(_ sql: String) throws {
+        try shared().withAdmin { try $0.execute(sql) }
+    }
+}
+
+/// A fresh database dropped when the test ends.
+func freshDatabase(_ test: XCTestCase) throws -> ConnectionString {
+    let server = try TestServer.shared()
+    let database = try server.createDatabase(prefix: "schema", template: nil)
+    test.addTeardownBlock { try? server.dropDatabase(database) }
+    return database
+}
+
+/// Builds `sql` in a fresh database and reflects it; the database is dropped right away.
+func reflect(_ sql: String, options: ReflectionOptions = ReflectionOptions()) throws -> Snapshot {
+    let server = try TestServer.shared()
+    let database = try server.createDatabase(prefix: "schema", template: nil)
+    defer { try? server.dropDatabase(database) }
+    let connection = try PGConnection(database)
+    defer { connection.close() }
+    if !sql.isEmpty { try connection.execute(sql) }
+    return try SchemaReflector.reflect(connection, options: options)
+}
+
+/// The diff of two states, as text lines.
+func diffLines(_ a: Snapshot, _ b: Snapshot) -> [String] {
+    DiffText.render(SchemaDiff(from: a, to: b)).split(separator: "\n").map(String.init)
+}
+
+/// Creates a role once per cluster (roles are cluster-wide; the name is the caller's to keep unique).
+func ensureRole(_ name: String) throws {
+    try TestServer.admin("""
+        DO $$ BEGIN CREATE ROLE \(quoteIdentifier(name)) NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$
+        """)
+}
