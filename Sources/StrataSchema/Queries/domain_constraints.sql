@@ -1,5 +1,6 @@
 -- Domain constraints (CHECK, and NOT NULL constraints from PostgreSQL 17 on are left to the
--- domain's not_null attribute). Same attributes as table constraints.
+-- domain's not_null attribute). Same attributes as table constraints. Driven from pg_type, whose
+-- OID index serves a scoped run.
 SELECT
     'constraint' AS kind,
     quote_ident(tn.nspname) || '.' || quote_ident(t.typname) || '.' || quote_ident(con.conname) AS name,
@@ -15,15 +16,15 @@ SELECT
     con.condeferred::text AS deferred,
     con.convalidated::text AS validated,
     ds.description AS comment
-FROM pg_constraint con
-JOIN pg_type t ON t.oid = con.contypid
+FROM pg_type t
+JOIN pg_constraint con ON con.contypid = t.oid
 JOIN pg_namespace tn ON tn.oid = t.typnamespace
 CROSS JOIN LATERAL (SELECT pg_get_constraintdef(con.oid) AS text) def
 LEFT JOIN pg_description ds
     ON ds.classoid = 'pg_constraint'::regclass AND ds.objoid = con.oid AND ds.objsubid = 0
-WHERE con.contypid <> 0
-  AND (:types IS NULL OR con.contypid = ANY(:types))
+WHERE t.typtype = 'd'
+  AND (:types IS NULL OR t.oid = ANY(:types))
   AND con.contype = 'c'
   AND tn.nspname <> 'information_schema' AND tn.nspname !~ '^pg_'
   AND NOT EXISTS (SELECT FROM pg_depend dep
-                  WHERE dep.classid = 'pg_type'::regclass AND dep.objid = con.contypid AND dep.deptype = 'e')
+                  WHERE dep.classid = 'pg_type'::regclass AND dep.objid = t.oid AND dep.deptype = 'e')

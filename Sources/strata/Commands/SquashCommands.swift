@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataKit
 import StrataPostgres
+import StrataSchema
 
 /// Opens the scratch server: `--scratch-url`, the config, or the embedded server.
 func openScratch(_ global: GlobalOptions, _ configuration: Configuration) throws -> ScratchPool {
@@ -104,7 +105,7 @@ struct Squash: ParsableCommand {
 }
 
 struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Prove properties of the history on scratch databases.", subcommands: [VerifySquash.self])
+    static let configuration = CommandConfiguration(abstract: "Prove properties of the history on scratch databases.", subcommands: [VerifySquash.self, VerifyStairway.self, VerifyDrift.self])
 }
 
 struct VerifySquash: ParsableCommand {
@@ -195,4 +196,73 @@ struct Archive: ParsableCommand {
 func fileSizeText(_ url: URL) -> String {
     let bytes = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
     return bytes >= 1024 ? String(format: "%.1f KiB", Double(bytes) / 1024) : "\(bytes) B"
+}
+
+struct VerifyStairway: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stairway", abstract: "For each revision: up, down, compare; up again, compare.", discussion: """
+        Reports every failing revision with the objects its down left behind, removed or changed;
+        column order is its own finding kind. Exit 1 when any revision fails.
+        """)
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Check only this revision and newer ones.")
+    var since: String?
+
+    @Option(help: "text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let directory = try workspace.migrations()
+        let history = try directory.history()
+        let scratch = try openScratch(global, workspace.configuration)
+        defer { scratch.close() }
+        var verifier = StairwayVerifier(history: history, scratch: scratch, directoryDisplay: DisplayPath.of(directory.url))
+        if !global.quiet && isatty(2) == 1 {
+            verifier.progress = { index, count, revision in
+                FileHandle.standardError.write(Data("\r\u{1B}[K[\(index)/\(count)] \(revision.id) \(revision.message ?? "")".prefix(100).utf8))
+            }
+        }
+        let report = try verifier.run(since: since)
+        clearProgress()
+        if format == .json {
+            write(JSONText.encode(report))
+        } else {
+            var out = ""
+            var last = ""
+            for finding in report.findings {
+                if finding.revision != last {
+                    out += "✗ \(finding.revision)\(finding.file.map { " (\($0))" } ?? "")\n"
+                    last = finding.revision
+                }
+                out += "    [\(finding.kind.rawValue)] \(finding.message)\n"
+            }
+            out += "stairway: \(report.checked) revisions checked, \(report.failedRevisions.count) failed, in \(Milliseconds.format(report.seconds))\n"
+            if !(global.quiet && report.passed) { write(out) }
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}
+
+struct VerifyDrift: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "drift", abstract: "Compare the live database with the history at its current revision (read only).")
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let context = try DatabaseContext(global)
+        let scratch = try openScratch(global, context.workspace.configuration)
+        defer { scratch.close() }
+        let report = try DriftDetector(history: context.history, scratch: scratch, options: context.migrator.options).run(live: context.migrator.connection)
+        if format == .json {
+            write(DiffJSON.render(report.diff))
+        } else if report.drifted {
+            write("drift: the database differs from the history at \(report.revision ?? "base"):\n" + DiffText.render(report.diff))
+        } else {
+            global.say("no drift: the database matches the history at \(report.revision ?? "base")")
+        }
+        if report.drifted { throw ExitCode(1) }
+    }
 }
