@@ -1,5 +1,5 @@
 -- revision: 53265b830f6f
--- down_revision: 7cbf4f14507a
+-- down_revision: b0a86a67a3c6
 -- message: index order_items.product_id without blocking writes
 -- created: 2025-08-21T17:04:00Z
 -- transactional: false

@@ -27,6 +27,12 @@ func freshDatabase(_ test: XCTestCase, template: String? = nil) throws -> Connec
     return database
 }
 
+/// The repository's example history as it was before strata squashed it, rebuilt from the archive.
+func exampleOriginalHistory() throws -> History {
+    let current = try MigrationDirectory.load(exampleMigrations()).history()
+    return try ExpandedHistory.expand(current, archiveDirectory: exampleMigrations().deletingLastPathComponent().appendingPathComponent("archive")).history
+}
+
 /// The repository's example history.
 func exampleMigrations() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -64,7 +70,10 @@ func makeHistory(_ test: XCTestCase, _ revisions: [(up: String, down: String?)],
 }
 
 func migrator(_ directory: URL, _ database: ConnectionString, options: MigrateOptions = .init()) throws -> Migrator {
-    let history = try MigrationDirectory.load(directory).history()
+    try migrator(history: try MigrationDirectory.load(directory).history(), database, options: options)
+}
+
+func migrator(history: History, _ database: ConnectionString, options: MigrateOptions = .init()) throws -> Migrator {
     let connection = try PGConnection(database)
     return try Migrator(connection: connection, history: history, options: options, directoryDisplay: "migrations")
 }

@@ -5,27 +5,34 @@ import StrataPostgres
 
 /// The runner against the embedded server (no mocks).
 final class RunnerTests: XCTestCase {
-    /// The example history applies to head, downgrades to an empty database, and applies again.
+    /// The example history — as squashed in the repository, and in its original 46-revision
+    /// form rebuilt from the archive — applies to head, downgrades to an empty database, and
+    /// applies again.
     func testExampleHistoryUpDownUp() throws {
-        let database = try freshDatabase(self)
-        let m = try migrator(exampleMigrations(), database)
-        XCTAssertGreaterThanOrEqual(m.history.count, 40)
-        let up = try m.upgrade()
-        XCTAssertEqual(up.steps.count, m.history.count)
-        XCTAssertEqual(try m.state().current?.id, m.history.head?.id)
-        let check = try PGConnection(database)
-        let tables = try check.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0, 0]
-        XCTAssertGreaterThan(Int(tables ?? "0") ?? 0, 15)
-        XCTAssertEqual(try check.query("SELECT count(*) FROM strata_version")[0, 0], String(m.history.count))
-        XCTAssertEqual(try check.query("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_order_items_product_id'")[0, 0], "1", "the CONCURRENTLY index exists")
+        let squashed = try MigrationDirectory.load(exampleMigrations()).history()
+        let original = try exampleOriginalHistory()
+        XCTAssertGreaterThanOrEqual(original.count, 40)
+        XCTAssertEqual(original.count, squashed.count - 1 + (squashed.root?.replaces.count ?? 0))
+        for history in [original, squashed] {
+            let database = try freshDatabase(self)
+            let m = try migrator(history: history, database)
+            let up = try m.upgrade()
+            XCTAssertEqual(up.steps.count, history.count)
+            XCTAssertEqual(try m.state().current?.id, history.head?.id)
+            let check = try PGConnection(database)
+            let tables = try check.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0, 0]
+            XCTAssertGreaterThan(Int(tables ?? "0") ?? 0, 15)
+            XCTAssertEqual(try check.query("SELECT count(*) FROM strata_version")[0, 0], String(history.count))
+            XCTAssertEqual(try check.query("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_order_items_product_id'")[0, 0], "1", "the CONCURRENTLY index exists")
 
-        let down = try m.downgrade(to: "base")
-        XCTAssertEqual(down.steps.count, m.history.count)
-        XCTAssertNil(try m.state().current)
-        XCTAssertEqual(try leftovers(check), [:], "downgrade to base leaves nothing behind")
+            let down = try m.downgrade(to: "base")
+            XCTAssertEqual(down.steps.count, history.count)
+            XCTAssertNil(try m.state().current)
+            XCTAssertEqual(try leftovers(check), [:], "downgrade to base leaves nothing behind")
 
-        _ = try m.upgrade()
-        XCTAssertEqual(try m.state().current?.id, m.history.head?.id)
+            _ = try m.upgrade()
+            XCTAssertEqual(try m.state().current?.id, history.head?.id)
+        }
     }
 
     func testTargetsAndStamp() throws {
@@ -158,7 +165,7 @@ final class RunnerTests: XCTestCase {
     }
 
     func testSQLScriptNeedsNoDatabase() throws {
-        let history = try MigrationDirectory.load(exampleMigrations()).history()
+        let history = try exampleOriginalHistory()
         let script = try SQLScript.upgrade(history, to: "head", versionTable: VersionTable("strata_version"))
         XCTAssertEqual(script.components(separatedBy: "\nBEGIN;\n").count - 1, history.revisions.filter(\.transactional).count)
         XCTAssertTrue(script.contains("CREATE INDEX CONCURRENTLY"))
@@ -166,7 +173,7 @@ final class RunnerTests: XCTestCase {
         let database = try freshDatabase(self)
         let connection = try PGConnection(database)
         for statement in SQLScanner(script).statements() { try connection.execute(statement.text) }
-        let m = try migrator(exampleMigrations(), database)
+        let m = try migrator(history: history, database)
         XCTAssertEqual(try m.state().current?.id, history.head?.id)
     }
 }

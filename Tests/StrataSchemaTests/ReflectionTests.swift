@@ -106,6 +106,15 @@ final class ReflectionTests: XCTestCase {
         XCTAssertEqual(SnapshotText.render(snapshot), expected)
     }
 
+    func testTheJSONDumpDecodesToTheSameSnapshot() throws {
+        let snapshot = try reflect(Self.sample + "INSERT INTO app.users (email) VALUES ('x@y');", options: ReflectionOptions(includeData: true))
+        let json = SnapshotJSON.render(snapshot)
+        let decoded = try JSONDecoder().decode(Snapshot.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded, snapshot)
+        XCTAssertEqual(SnapshotText.render(decoded), SnapshotText.render(snapshot))
+        XCTAssertEqual(decoded.data[ObjectID(.table, "app.users")]?.rows, 1)
+    }
+
     func testExtensionMembersAndSystemSchemasAreLeftOut() throws {
         let snapshot = try reflect("CREATE EXTENSION pg_trgm; CREATE EXTENSION hstore;")
         XCTAssertEqual(snapshot.sortedObjects.map(\.id.description), [

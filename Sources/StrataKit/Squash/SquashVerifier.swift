@@ -18,6 +18,9 @@ public struct SquashVerifier {
         public var originalCount: Int
         public var squashedCount: Int
         public var steps: [(String, Double)]
+        /// Seconds to build a fresh database to head from the original and from the squashed history.
+        public var originalBuildSeconds: Double
+        public var squashedBuildSeconds: Double
     }
 
     public func run() throws -> Report {
@@ -42,15 +45,16 @@ public struct SquashVerifier {
         defer { connection.close() }
         let original = try Migrator(connection: connection, history: originalHistory, options: MigrateOptions(versionTable: versionTable),
                                     directoryDisplay: DisplayPath.of(workspace.configuration.archiveDirectory))
-        _ = try original.upgrade(to: squashPoint.id)
+        let originalPrefix = try original.upgrade(to: squashPoint.id).seconds
         var steps: [(String, Double)] = [("apply \(keptStart) original revisions", Date().timeIntervalSince(clock))]
         clock = Date()
         // Everything before the init revision (none, normally) stays as it is in both histories.
         let squashedHistory = History(Array(history.revisions[initIndex...]))
         let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
-        let (proof, proofSteps) = try prover.prove(original: original, squashedHistory: squashedHistory, initStairway: false)
+        let (proof, proofSteps, times) = try prover.proveTimed(original: original, squashedHistory: squashedHistory, initStairway: false)
         steps.append(contentsOf: proofSteps)
         return Report(proof: proof, archives: expanded.archives.map { DisplayPath.of($0.url) },
-                      originalCount: originalHistory.count, squashedCount: history.count, steps: steps)
+                      originalCount: originalHistory.count, squashedCount: history.count, steps: steps,
+                      originalBuildSeconds: originalPrefix + times.originalKept, squashedBuildSeconds: times.squashed)
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+import StrataPostgres
+import StrataSchema
+@testable import StrataKit
+
+final class StairwayTests: XCTestCase {
+    private func pool() throws -> ScratchPool {
+        let pool = try ScratchPool.open(url: try TestServer.shared().connectionString().raw)
+        addTeardownBlock { pool.close() }
+        return pool
+    }
+
+    /// The example history, original and squashed, passes the stairway.
+    func testExampleHistoryPasses() throws {
+        for history in [try exampleOriginalHistory(), try MigrationDirectory.load(exampleMigrations()).history()] {
+            let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
+            XCTAssertEqual(report.findings.map(\.message), [])
+            XCTAssertEqual(report.checked, history.count)
+        }
+    }
+
+    /// A down that forgets DROP TYPE fails, naming the type; every failing revision is reported,
+    /// column order is its own kind, seed rows left behind are found, and the run goes on.
+    func testFindsEveryLeftover() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE users (id int, email text, name text);", "DROP TABLE users;"),
+            ("CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id int, status order_status);", "DROP TABLE orders;"),
+            ("ALTER TABLE users DROP COLUMN email;", "ALTER TABLE users ADD COLUMN email text;"),
+            ("CREATE TABLE roles (id int);\nINSERT INTO roles VALUES (1), (2);", "DELETE FROM roles WHERE id = 1;\nDROP TABLE roles;"),
+            ("INSERT INTO users VALUES (1, 'a');", "SELECT 1;"),
+            ("ALTER TABLE users RENAME TO members;\nCREATE VIEW v AS SELECT * FROM members;", "DROP VIEW v;\nALTER TABLE members RENAME TO users;"),
+            ("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;", "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;"),
+            ("CREATE INDEX ix_members_name ON members (name);", "DROP INDEX ix_members_name;"),
+        ])
+        let history = try MigrationDirectory.load(dir).history()
+        let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
+        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r05", "r07"])
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertTrue(messages.contains("r02 leftover enum public.order_status remains after the downgrade of r02"), "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r03 column-order column public.users.") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r05 data table public.users: rows differ after the downgrade of r05") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r07 leftover function public.f() remains after the downgrade of r07") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r06") || $0.hasPrefix("r08") }, "\(messages)")
+
+        // --since checks only newer revisions.
+        let since = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run(since: "r06")
+        XCTAssertEqual(since.checked, 3)
+        XCTAssertEqual(since.failedRevisions, ["r07"])
+    }
+
+    func testCLIExitCodesAndJSON() throws {
+        let dir = try makeHistory(self, [("CREATE TYPE t AS ENUM ('a');", "SELECT 1;")])
+        let project = dir.deletingLastPathComponent()
+        let scratch = try TestServer.shared().connectionString().raw
+        var r = try CLI.run(["verify", "stairway", "--scratch-url", scratch], in: project)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("[leftover] enum public.t remains after the downgrade of r01"), r.stdout)
+        r = try CLI.run(["verify", "stairway", "--scratch-url", scratch, "--format", "json"], in: project)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["failedRevisions"] as? [String], ["r01"])
+    }
+
+    /// Drift: the live database against the history at its revision; read-only on the live side.
+    func testDrift() throws {
+        let database = try freshDatabase(self)
+        let dir = try makeHistory(self, [("CREATE TABLE users (id int PRIMARY KEY, email text);", "DROP TABLE users;"), ("CREATE INDEX ix_email ON users (email);", "DROP INDEX ix_email;")])
+        let project = dir.deletingLastPathComponent()
+        let env = ["DATABASE_URL": database.raw]
+        let scratch = try TestServer.shared().connectionString().raw
+        XCTAssertEqual(try CLI.run(["upgrade"], in: project, environment: env).status, 0)
+        var r = try CLI.run(["verify", "drift", "--scratch-url", scratch], in: project, environment: env)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("no drift"))
+        let live = try PGConnection(database)
+        try live.execute("ALTER TABLE users ADD COLUMN hotfix boolean; DROP INDEX ix_email")
+        r = try CLI.run(["verify", "drift", "--scratch-url", scratch], in: project, environment: env)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("+ column public.users.hotfix"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("- index public.ix_email"), r.stdout)
+    }
+}
