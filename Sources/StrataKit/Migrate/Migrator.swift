@@ -255,12 +255,7 @@ public final class Migrator {
                 }
                 do {
                     try execute(revision, direction: direction)
-                    let ms = Date().timeIntervalSince(t0) * 1000
-                    if direction == .up {
-                        try table.record(connection, revision: revision, durationMs: ms)
-                    } else {
-                        try table.remove(connection, revision: revision.id)
-                    }
+                    try bookkeep(revision, direction, since: t0)
                     if !options.singleTransaction { try connection.execute("COMMIT") }
                 } catch {
                     _ = try? connection.execute("ROLLBACK")
@@ -273,12 +268,7 @@ public final class Migrator {
                     inBatch = false
                 }
                 try executeStatementByStatement(revision, direction: direction)
-                let ms = Date().timeIntervalSince(t0) * 1000
-                if direction == .up {
-                    try table.record(connection, revision: revision, durationMs: ms)
-                } else {
-                    try table.remove(connection, revision: revision.id)
-                }
+                try bookkeep(revision, direction, since: t0)
                 try connection.execute(Self.resetSession)
             }
             steps.append(.init(revision: revision, direction: direction, seconds: Date().timeIntervalSince(t0)))
@@ -292,6 +282,15 @@ public final class Migrator {
             to = last.map { $0 > 0 ? history.revisions[$0 - 1] : nil } ?? from
         }
         return RunReport(steps: steps, from: from, to: to, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Records an applied revision, or forgets a reverted one.
+    private func bookkeep(_ revision: Revision, _ direction: MigrationError.Direction, since start: Date) throws {
+        if direction == .up {
+            try table.record(connection, revision: revision, durationMs: Date().timeIntervalSince(start) * 1000)
+        } else {
+            try table.remove(connection, revision: revision.id)
+        }
     }
 
     private func body(_ revision: Revision, _ direction: MigrationError.Direction) -> (sql: String, firstLine: Int) {

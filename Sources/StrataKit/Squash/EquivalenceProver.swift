@@ -21,13 +21,8 @@ struct EquivalenceProver {
 
     func proveTimed(original: Migrator, squashedHistory: History, initStairway: Bool) throws -> (Proof, [(String, Double)], BuildTimes) {
         var times = BuildTimes()
-        var steps: [(String, Double)] = []
-        var clock = Date()
-        func step(_ name: String) {
-            let now = Date()
-            steps.append((name, now.timeIntervalSince(clock)))
-            clock = now
-        }
+        var clock = StepClock()
+        func step(_ name: String) { clock.mark(name) }
         let table = original.qualifiedVersionTableText
         let database = try scratch.database("strata_squashed")
         defer { scratch.drop(database) }
@@ -64,6 +59,6 @@ struct EquivalenceProver {
                   try SchemaEvidence.capture(connection, versionTable: table))
             step("reflect head and compare")
         }
-        return (Proof(checks: checks, fingerprint: atSquashPoint.fingerprint), steps, times)
+        return (Proof(checks: checks, fingerprint: atSquashPoint.fingerprint), clock.steps, times)
     }
 }

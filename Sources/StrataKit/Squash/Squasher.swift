@@ -76,13 +76,8 @@ public final class Squasher {
     private var versionTable: VersionTable { VersionTable(workspace.configuration.versionTable) }
 
     public func run(_ options: SquashOptions) throws -> SquashReport {
-        var steps: [(String, Double)] = []
-        var clock = Date()
-        func step(_ name: String) {
-            let now = Date()
-            steps.append((name, now.timeIntervalSince(clock)))
-            clock = now
-        }
+        var clock = StepClock()
+        func step(_ name: String) { clock.mark(name) }
 
         // 1. Lint: a linear history with a current sum.
         progress?("lint")
@@ -137,8 +132,8 @@ public final class Squasher {
         if !repointed.isEmpty { repointed[0].parents = [initID] }
         let squashedHistory = History([initRevision] + repointed)
         let (proof, proofSteps) = try prove(original: originalMigrator, squashPointID: squashed[k - 1].id, squashedHistory: squashedHistory, directory: directory)
-        steps.append(contentsOf: proofSteps)
-        clock = Date()
+        clock.append(proofSteps)
+        clock.restart()
         guard proof.holds else { throw Proof.Failure(proof: proof) }
 
         let bytesBefore = history.revisions.compactMap { $0.fileName }.reduce(0) { $0 + (directory.fileHashes[$1] == nil ? 0 : fileSize(directory.url.appendingPathComponent($1))) }
@@ -150,7 +145,7 @@ public final class Squasher {
             proof: proof, steps: [], dryRun: options.dryRun, pgDump: pgDump.versionText
         )
         if options.dryRun {
-            report.steps = steps
+            report.steps = clock.steps
             return report
         }
 
@@ -162,7 +157,7 @@ public final class Squasher {
         )
         try commit.execute()
         step("archive and write")
-        report.steps = steps
+        report.steps = clock.steps
         return report
     }
 

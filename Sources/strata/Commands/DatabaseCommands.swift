@@ -77,6 +77,17 @@ func printSteps(_ report: RunReport, global: GlobalOptions) {
     }
 }
 
+/// The steps (see `printSteps`) and one summary line.
+func printRun(_ report: RunReport, verb: String, global: GlobalOptions) {
+    printSteps(report, global: global)
+    if report.steps.isEmpty {
+        global.say("already at \(describe(report.from))")
+    } else {
+        let count = report.steps.count
+        global.say("\(verb) \(report.from?.id ?? "base") → \(report.to?.id ?? "base"): \(count) revision\(count == 1 ? "" : "s") in \(Milliseconds.format(report.seconds))")
+    }
+}
+
 enum Milliseconds {
     static func format(_ seconds: Double) -> String {
         seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
@@ -126,13 +137,7 @@ struct Upgrade: ParsableCommand {
             if report.failed { throw ExitCode(1) }
             return
         }
-        let report = try context.migrator.upgrade(to: target)
-        printSteps(report, global: global)
-        if report.steps.isEmpty {
-            global.say("already at \(describe(report.from))")
-        } else {
-            global.say("upgraded \(report.from?.id ?? "base") → \(report.to?.id ?? "base"): \(report.steps.count) revision\(report.steps.count == 1 ? "" : "s") in \(Milliseconds.format(report.seconds))")
-        }
+        printRun(try context.migrator.upgrade(to: target), verb: "upgraded", global: global)
     }
 }
 
@@ -149,13 +154,7 @@ struct Downgrade: ParsableCommand {
 
     func run() throws {
         let context = try DatabaseContext(global, run: runOptions, singleTransaction: singleTransaction)
-        let report = try context.migrator.downgrade(to: target)
-        printSteps(report, global: global)
-        if report.steps.isEmpty {
-            global.say("already at \(describe(report.from))")
-        } else {
-            global.say("downgraded \(report.from?.id ?? "base") → \(report.to?.id ?? "base"): \(report.steps.count) revision\(report.steps.count == 1 ? "" : "s") in \(Milliseconds.format(report.seconds))")
-        }
+        printRun(try context.migrator.downgrade(to: target), verb: "downgraded", global: global)
     }
 }
 
