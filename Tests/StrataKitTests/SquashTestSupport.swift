@@ -8,7 +8,8 @@ import StrataPostgres
 enum SquashFixture {
     /// Eight revisions r01 … r08 of a small subscription schema: an enum, tables with foreign keys,
     /// a CHECK, a trigger function and its trigger, an index, a view, a SQL function and seed rows
-    /// (some of them changed by later revisions). No `now()` in any row: the proof compares rows.
+    /// (some of them changed by later revisions); a kept revision inserts into a table whose serial
+    /// sequence the squashed ones advanced. No `now()` in any row: the proof compares rows.
     static let standard: [(up: String, down: String?)] = [
         ("""
         CREATE TYPE account_status AS ENUM ('active', 'suspended');
@@ -67,7 +68,8 @@ enum SquashFixture {
         ("""
         CREATE FUNCTION account_count() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM accounts';
         INSERT INTO plans (code, name, price_cents, seats) VALUES ('enterprise', 'Enterprise', 9900, 100);
-        """, "DELETE FROM plans WHERE code = 'enterprise';\nDROP FUNCTION account_count();"),
+        INSERT INTO accounts (email, created_at) VALUES ('second@example.com', '2025-02-01T00:00:00Z');
+        """, "DELETE FROM accounts WHERE email = 'second@example.com';\nDELETE FROM plans WHERE code = 'enterprise';\nDROP FUNCTION account_count();"),
     ]
 
     static func ids(_ range: ClosedRange<Int>) -> [String] { range.map { String(format: "r%02d", $0) } }
@@ -81,6 +83,46 @@ func squashProject(_ test: XCTestCase, _ revisions: [(up: String, down: String?)
     let hash = try CLI.run(["hash"], in: project)
     XCTAssertEqual(hash.status, 0, hash.stderr)
     return project
+}
+
+/// The standard history squashed once per test run (`squash --keep 3 --name sq1`), before and
+/// after; tests get copies, so the squash runs once instead of in every test that needs one.
+enum SquashedStandard {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cached: (original: URL, squashed: URL)?
+    nonisolated(unsafe) private static var root: URL?
+
+    /// (a copy of the original project, a copy of the squashed one).
+    static func copies(_ test: XCTestCase) throws -> (original: URL, squashed: URL) {
+        let (original, squashed) = try make()
+        return (try copyProject(test, original), try copyProject(test, squashed))
+    }
+
+    private static func make() throws -> (original: URL, squashed: URL) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("strata-squashed-standard-\(UUID().uuidString.prefix(8))")
+        root = dir
+        atexit { if let root = SquashedStandard.root { try? FileManager.default.removeItem(at: root) } }
+        let original = dir.appendingPathComponent("original")
+        let migrations = original.appendingPathComponent("migrations")
+        try fm.createDirectory(at: migrations, withIntermediateDirectories: true)
+        try fm.createDirectory(at: original.appendingPathComponent("archive"), withIntermediateDirectories: true)
+        for (index, revision) in SquashFixture.standard.enumerated() {
+            try writeRevision(migrations, id: String(format: "r%02d", index + 1), parent: index == 0 ? nil : String(format: "r%02d", index),
+                              up: revision.up, down: revision.down)
+        }
+        let hash = try CLI.run(["hash"], in: original)
+        guard hash.status == 0 else { throw StrataError.usage("strata hash failed: \(hash.stderr)") }
+        let squashed = dir.appendingPathComponent("squashed")
+        try fm.copyItem(at: original, to: squashed)
+        let squash = try strataWithScratch(["squash", "--keep", "3", "--name", "sq1"], in: squashed)
+        guard squash.status == 0 else { throw StrataError.usage("the fixture squash failed: \(squash.stdout)\(squash.stderr)") }
+        cached = (original, squashed)
+        return (original, squashed)
+    }
 }
 
 /// A copy of a project in a new temporary directory.

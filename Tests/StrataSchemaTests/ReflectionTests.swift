@@ -194,6 +194,27 @@ final class ReflectionTests: XCTestCase {
         XCTAssertTrue(SnapshotText.render(snapshot).contains("data public.t: 2 rows, md5 "))
     }
 
+    func testContentsOfManyTablesInChunksOnTwoConnections() throws {
+        let database = try freshDatabase(self)
+        let connection = try PGConnection(database)
+        try connection.execute("""
+            DO $$ BEGIN
+              FOR i IN 1..250 LOOP
+                EXECUTE format('CREATE TABLE t%s (id int, v text)', i);
+                EXECUTE format('INSERT INTO t%s SELECT g, md5(g::text) FROM generate_series(1, %s) g', i, i % 7);
+              END LOOP;
+            END $$
+            """)
+        let options = ReflectionOptions(includeData: true)
+        let one = try SchemaReflector.reflect(connection, options: options)
+        let two = try SchemaReflector.reflect(database, options: options, connections: 2)
+        XCTAssertEqual(one.data.count, 250)
+        XCTAssertEqual(one.data, two.data)
+        XCTAssertEqual(one.data[ObjectID(.table, "public.t13")]?.rows, 6)
+        XCTAssertEqual(one.data[ObjectID(.table, "public.t250")]?.rows, 5)
+        XCTAssertEqual(one.data[ObjectID(.table, "public.t7")]?.rows, 0)
+    }
+
     func testInsideAnOpenTransactionTheCallersSessionIsUntouched() throws {
         let database = try freshDatabase(self)
         let connection = try PGConnection(database)

@@ -81,11 +81,19 @@ extension Migrator {
         if !state.unknown.isEmpty {
             throw StrataError.usage("the version table records revision(s) the history does not have: \(state.unknown.joined(separator: ", "))")
         }
-        let goal = try upgradeTarget(target, from: state.position)
-        guard goal >= state.position else {
+        // A database behind a squash point replays the archived revisions first (with --from-archive).
+        var replay: [Revision] = []
+        var position = state.position
+        if let behind = state.behind {
+            _ = try checkReplayable(behind)
+            replay = behind.replay
+            position = history.position(of: behind.initRevision.id) ?? position
+        }
+        let goal = try upgradeTarget(target, from: position)
+        guard goal >= position else {
             throw StrataError.usage("\(target) is behind the current revision \(state.current?.id ?? "base"); a dry run only upgrades")
         }
-        let pending = Array(history.revisions[(state.position + 1)..<(goal + 1)])
+        let pending = replay + Array(history.revisions[(position + 1)..<(goal + 1)])
         let tableName = qualifiedVersionTable
         var entries: [DryRunReport.Entry] = []
         try connection.execute("BEGIN")

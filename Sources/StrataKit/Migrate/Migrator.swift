@@ -107,13 +107,7 @@ public final class Migrator {
             throw StrataError.usage("the version table \(table.displayName) lacks \(state.missing.map(\.id).joined(separator: ", ")), which come before the current revision \(state.current?.id ?? "")); fix it with `strata stamp \(state.current?.id ?? "REV")`")
         }
         if let behind = state.behind {
-            let archive = behind.initRevision.archive.map { "\(DisplayPath.of(options.archiveDirectory ?? URL(fileURLWithPath: "archive")))/\($0)" } ?? "its archive"
-            guard options.fromArchive else {
-                throw StrataError.usage("the database is at \(behind.appliedID), a revision that init revision \(behind.initRevision.id) squashed into \(archive); replay the archived revisions up to the squash point with `strata upgrade --from-archive`")
-            }
-            guard !behind.replay.isEmpty else {
-                throw StrataError.usage("the database is at \(behind.appliedID), before the squash point of \(behind.initRevision.id), but \(archive) could not be read to replay from it")
-            }
+            let archive = try checkReplayable(behind)
             let replayHistory = History(behind.replay)
             let replayer = try Migrator(connection: connection, history: replayHistory, options: options, directoryDisplay: archive)
             _ = try replayer.run(behind.replay, direction: .up, from: nil)
@@ -144,6 +138,19 @@ public final class Migrator {
             state.changed = []
         }
         return state
+    }
+
+    /// For a database behind a squash point: the archive's name, once it is clear the archived
+    /// revisions can be replayed (`--from-archive` given, archive read); else the error that says how.
+    func checkReplayable(_ behind: DatabaseState.Behind) throws -> String {
+        let archive = behind.initRevision.archive.map { "\(DisplayPath.of(options.archiveDirectory ?? URL(fileURLWithPath: "archive")))/\($0)" } ?? "its archive"
+        guard options.fromArchive else {
+            throw StrataError.usage("the database is at \(behind.appliedID), a revision that init revision \(behind.initRevision.id) squashed into \(archive); replay the archived revisions up to the squash point with `strata upgrade --from-archive`")
+        }
+        guard !behind.replay.isEmpty else {
+            throw StrataError.usage("the database is at \(behind.appliedID), before the squash point of \(behind.initRevision.id), but \(archive) could not be read to replay from it")
+        }
+        return archive
     }
 
     // MARK: - Targets

@@ -57,6 +57,29 @@ enum InitRevisionDown {
             guard let kind = row[0], let name = row[1] else { continue }
             lines.append("DROP \(kind == "d" ? "DOMAIN" : "TYPE") IF EXISTS \(name) CASCADE;")
         }
+        // Schema objects that are neither relations, routines nor types: collations, text search
+        // objects and conversions in public, and the foreign-data wrappers (with their servers).
+        let others: [(catalog: String, name: String, namespace: String, keyword: String)] = [
+            ("pg_collation", "collname", "collnamespace", "COLLATION"),
+            ("pg_ts_config", "cfgname", "cfgnamespace", "TEXT SEARCH CONFIGURATION"),
+            ("pg_ts_dict", "dictname", "dictnamespace", "TEXT SEARCH DICTIONARY"),
+            ("pg_ts_parser", "prsname", "prsnamespace", "TEXT SEARCH PARSER"),
+            ("pg_ts_template", "tmplname", "tmplnamespace", "TEXT SEARCH TEMPLATE"),
+            ("pg_conversion", "conname", "connamespace", "CONVERSION"),
+        ]
+        for other in others {
+            let rows = try connection.query("""
+                SELECT quote_ident(n.nspname) || '.' || quote_ident(x.\(other.name))
+                FROM pg_catalog.\(other.catalog) x JOIN pg_catalog.pg_namespace n ON n.oid = x.\(other.namespace)
+                WHERE n.nspname = 'public' AND \(member("x.oid"))
+                ORDER BY 1
+                """)
+            for row in rows.rows { if let name = row[0] { lines.append("DROP \(other.keyword) IF EXISTS \(name) CASCADE;") } }
+        }
+        let wrappers = try connection.query("SELECT quote_ident(w.fdwname) FROM pg_catalog.pg_foreign_data_wrapper w WHERE \(member("w.oid")) ORDER BY 1")
+        for row in wrappers.rows { if let name = row[0] { lines.append("DROP FOREIGN DATA WRAPPER IF EXISTS \(name) CASCADE;") } }
+        let servers = try connection.query("SELECT quote_ident(s.srvname) FROM pg_catalog.pg_foreign_server s WHERE \(member("s.oid")) ORDER BY 1")
+        for row in servers.rows { if let name = row[0] { lines.append("DROP SERVER IF EXISTS \(name) CASCADE;") } }
         let schemas = try connection.query("""
             SELECT quote_ident(n.nspname) FROM pg_catalog.pg_namespace n
             WHERE \(userSchemas) AND n.nspname <> 'public' AND \(member("n.oid"))

@@ -114,14 +114,14 @@ public enum SchemaReflector {
             }
             let objects = try runQueries(work, on: [main] + (helper.map { [$0] } ?? []), resolved: resolved, scoped: scoped)
             clock.mark("queries")
+            var data: [ObjectID: TableData] = [:]
+            if options.includeData {
+                data = try readContents(TableContents.tables(in: objects), on: [main] + (helper.map { [$0] } ?? []))
+                clock.mark("data")
+            }
             if let helper {
                 helperInTransaction = false
                 try helper.execute("COMMIT")
-            }
-            var data: [ObjectID: TableData] = [:]
-            if options.includeData {
-                data = try TableContents.read(main, tables: TableContents.tables(in: objects))
-                clock.mark("data")
             }
             if ownTransaction {
                 try main.execute("COMMIT")
@@ -187,6 +187,39 @@ public enum SchemaReflector {
     /// Full reflections bind the parameters per execution, so the server folds the `IS NULL`
     /// tests; scoped ones execute the prepared statement with the OID arrays as literals (the
     /// server produced them: digits and commas).
+    /// Table contents in chunks of at most `TableContents.chunkSize` tables (a query per chunk,
+    /// each table one `UNION ALL` branch), spread over the connections like the catalog queries.
+    private static func readContents(_ tables: [ObjectID], on connections: [PGConnection]) throws -> [ObjectID: TableData] {
+        let chunks = stride(from: 0, to: tables.count, by: TableContents.chunkSize).map {
+            Array(tables[$0..<min($0 + TableContents.chunkSize, tables.count)])
+        }
+        if connections.count == 1 || chunks.count < 2 {
+            var data: [ObjectID: TableData] = [:]
+            for chunk in chunks { data.merge(try TableContents.read(connections[0], tables: chunk)) { first, _ in first } }
+            return data
+        }
+        let queue = WorkQueue(chunks)
+        let boxes = connections.map { UncheckedBox($0) }
+        let results = ResultSlots<[ObjectID: TableData]>(count: boxes.count)
+        DispatchQueue.concurrentPerform(iterations: boxes.count) { index in
+            results.set(index, Result {
+                var data: [ObjectID: TableData] = [:]
+                while let chunk = queue.next() {
+                    do {
+                        data.merge(try TableContents.read(boxes[index].value, tables: chunk)) { first, _ in first }
+                    } catch {
+                        queue.stop()
+                        throw error
+                    }
+                }
+                return data
+            })
+        }
+        var data: [ObjectID: TableData] = [:]
+        for result in results.values() { data.merge(try result.get()) { first, _ in first } }
+        return data
+    }
+
     private static func run(
         _ query: CatalogQuery, on connection: PGConnection, resolved: Resolved, scoped: Bool, into builder: inout SnapshotBuilder
     ) throws {
@@ -311,17 +344,17 @@ private final class HelperConnection: @unchecked Sendable {
     }
 }
 
-/// Hands out queries to worker threads in order; `stop()` makes the others finish early.
-private final class WorkQueue: @unchecked Sendable {
+/// Hands out work items to worker threads in order; `stop()` makes the others finish early.
+private final class WorkQueue<Item>: @unchecked Sendable {
     private let lock = NSLock()
-    private var items: [CatalogQuery]
+    private var items: [Item]
     private var position = 0
 
-    init(_ items: [CatalogQuery]) {
+    init(_ items: [Item]) {
         self.items = items
     }
 
-    func next() -> CatalogQuery? {
+    func next() -> Item? {
         lock.lock()
         defer { lock.unlock() }
         guard position < items.count else { return nil }

@@ -5,6 +5,10 @@ import StrataPostgres
 /// `count(*), md5(string_agg(row::text, E'\n' ORDER BY row::text COLLATE "C"))` over `ONLY` the
 /// table (partitions and inheritance children count as their own tables).
 enum TableContents {
+    /// Tables per query: large enough that round trips do not matter, small enough to share
+    /// the work between two connections.
+    static let chunkSize = 100
+
     /// Tables that hold rows of their own: plain tables and partitions, not partitioned parents.
     static func tables(in objects: [ObjectID: SchemaObject]) -> [ObjectID] {
         objects.values

@@ -166,7 +166,9 @@ struct Current: ParsableCommand {
         let context = try DatabaseContext(global)
         let state = try context.migrator.state()
         var line = describe(state.current)
-        if let current = state.current {
+        if let behind = state.behind {
+            line = "\(behind.appliedID) (behind the squash point of init revision \(behind.initRevision.id): run `strata upgrade --from-archive`)"
+        } else if let current = state.current {
             let pending = context.history.count - 1 - state.position
             line += pending == 0 ? " (head)" : " (\(pending) pending)"
         } else if !context.history.isEmpty {

@@ -71,7 +71,9 @@ struct Squash: ParsableCommand {
         case .undone(let name): global.say("undid the interrupted squash \(name) (its archive was not complete); the revision files are as before")
         case .none: if resume { global.say("no interrupted squash") }
         }
-        if resume { return }
+        // After finishing or undoing an interrupted squash, stop: the tree changed under the
+        // command line the user typed, so they decide again.
+        if resume || recovery != .none { return }
         guard let keep else { throw ValidationError("--keep N is required") }
         let scratch = try openScratch(global, workspace.configuration)
         defer { scratch.close() }
