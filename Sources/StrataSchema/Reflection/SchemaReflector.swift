@@ -92,7 +92,9 @@ public enum SchemaReflector {
         do {
             var clock = StepClock()
             let resolved = try resolveScope(main, options: options, sql: queries.scope)
-            try main.execute(sessionSettings + (scoped ? "; SET LOCAL plan_cache_mode = force_generic_plan" : ""))
+            // A scoped reflection names a handful of OIDs: let the planner start from them (index
+            // scans on the catalogs) instead of the written join order a full reflection wants.
+            try main.execute(sessionSettings + (scoped ? "; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8" : ""))
             if let helper {
                 let exported = try main.query("SELECT pg_export_snapshot()")[0, 0] ?? ""
                 helperInTransaction = true
