@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """strata benchmark harness: strata against the psql floor and Alembic, side by side.
 
-    python3 bench/bench.py                  every default task, 3 runs, N = 100 300 1000
+    python3 bench/bench.py                  every default task, 3 runs, each task's own sizes
+                                            (upgrade 100 300 1000, stairway 100 300,
+                                            squash and fresh-db 300 1000)
     python3 bench/bench.py --quick          1 run, N = 100 only
     python3 bench/bench.py --only upgrade   selected tasks (comma-separated or repeated)
     python3 bench/bench.py --list           the registered tasks
@@ -22,6 +24,8 @@ import json
 import math
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +42,9 @@ VENV_PY = os.path.join(VENV, "bin", "python")
 ALEMBIC = os.path.join(VENV, "bin", "alembic")
 # the versions ANCHORS.md was measured with
 VENV_PACKAGES = ["alembic==1.20.1", "SQLAlchemy==2.1.9", "psycopg2-binary==2.9.13"]
+# baselines of the stairway and schema tasks, installed into the same venv when first needed
+VENV_EXTRAS = {"migra": "migra==3.0.1663481299", "pytest_alembic": "pytest-alembic==0.13.1",
+               "pytest": "pytest==9.2.0"}
 OUT_DIR = os.path.join(b.BENCH_DIR, "out")
 RUN_DIR = os.path.join(b.WORK_DIR, "run")  # strata's working directory: no strata.toml here
 
@@ -100,6 +107,8 @@ class Context:
         self.results: list[Result] = []
         self._cluster: b.Cluster | None = None
         self._supports: dict[tuple, str | None] = {}
+        self.squashed: dict[tuple[int, int], str] = {}   # (N, keep) -> a squashed history
+        self.loadavg_at_start = list(os.getloadavg())
         self.env = {k: v for k, v in os.environ.items()
                     if k not in ("DATABASE_URL", "PGHOST", "PGDATABASE", "PGUSER", "PGPORT")}
         os.makedirs(RUN_DIR, exist_ok=True)
@@ -113,6 +122,17 @@ class Context:
                 f"{self._cluster.sock} (tmpfs, fsync/synchronous_commit/full_page_writes off)")
         return self._cluster
 
+    def scratch_url(self) -> str:
+        """--scratch-url for strata: the target server (strata creates its own databases)."""
+        return self.cluster.url("postgres")
+
+    def databases(self) -> set[str]:
+        return set(self.cluster.sql("SELECT datname FROM pg_database").split())
+
+    def sizes_for(self, default: list[int]) -> list[int]:
+        """A task's own revision counts, unless --sizes (or --quick) chose them."""
+        return self.args.sizes if self.args.sizes_given else default
+
     def fresh_db(self, tag: str) -> str:
         """A new empty database (not timed); dropped by the caller after the run."""
         return self.cluster.create_db(f"bench_{tag}_{os.getpid()}")
@@ -120,13 +140,15 @@ class Context:
     # -- recording -------------------------------------------------------------------------
     def add(self, r: Result) -> Result:
         self.results.append(r)
+        # other work on the machine shows here (2 cores: a load above ~1.5 skews the figures)
+        r.extra["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
         if r.status == "ok":
             mn, mx = min(r.times), max(r.times)
-            log(f"  {r.task:<10} {fmt_n(r.n):>5}  {r.tool:<32} {r.median:8.3f} s  "
+            log(f"  {r.task:<10} {fmt_n(r.n):>5}  {r.tool:<36} {r.median:8.3f} s  "
                 f"({mn:.3f}–{mx:.3f}, {len(r.times)} run{'s' if len(r.times) > 1 else ''})"
                 + (f"  {note(r)}" if note(r) else ""))
         else:
-            log(f"  {r.task:<10} {fmt_n(r.n):>5}  {r.tool:<32} {r.status}: {r.reason}")
+            log(f"  {r.task:<10} {fmt_n(r.n):>5}  {r.tool:<36} {r.status}: {r.reason}")
         return r
 
     def skip(self, task: str, tool: str, n: int | None, reason: str) -> Result:
@@ -154,6 +176,93 @@ class Context:
 
     def strata_cmd(self, *args: str) -> list[str]:
         return [self.strata, *args]
+
+    def strata_run(self, r: Result, cmd: list[str], what: str, keep_stdout: bool = False
+                   ) -> subprocess.CompletedProcess | None:
+        """One timed strata run into r. A non-zero exit fails r, prints strata's whole output
+        and keeps it in bench/work/fail-*.log. Databases strata leaves on the target server
+        (with --scratch-url), or servers and directories of its embedded server (without),
+        are recorded in r.extra, reported and removed (untimed)."""
+        if r.status != "ok":
+            return None
+        scratch = "--scratch-url" in cmd
+        before_db = self.databases() if scratch else set()
+        before_emb = embedded_leftovers()
+        dt, p, pid = self.run_timed_pid(cmd)
+        if keep_stdout:
+            r.extra.setdefault("strata_stdout", []).append((p.stdout or "")[-1500:])
+        if p.returncode != 0:
+            r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+            path = os.path.join(b.WORK_DIR, f"fail-{r.task}-n{r.n}-{int(time.time())}.log")
+            with open(path, "w") as f:
+                f.write(f"$ {' '.join(cmd)}\nexit {p.returncode}\n--- stdout\n{p.stdout}\n"
+                        f"--- stderr\n{p.stderr}\n")
+            log(f"  {what} FAILED (exit {p.returncode}); strata's output (also in {path}):")
+            for line in ((p.stdout or "") + (p.stderr or "")).rstrip().splitlines()[-80:]:
+                log(f"    | {line}")
+        else:
+            r.times.append(dt)
+        if scratch:
+            left = sorted(self.databases() - before_db)
+            if left:
+                r.extra.setdefault("leftover_databases", []).extend(left)
+                log(f"  warning: strata {what} left databases on the server: {left} (dropped)")
+                for db in left:
+                    self.cluster.drop_db(db)
+        else:
+            # strata names its embedded server's directory /dev/shm/strata-<its pid>-<random>;
+            # give it up to 5 s after exit to be gone (other processes' servers are ignored)
+            mine = f"strata-{pid}-"
+            t0 = time.perf_counter()
+            while True:
+                dirs = {d for d in embedded_leftovers()[1] - before_emb[1]
+                        if d.startswith(mine)}
+                waited = time.perf_counter() - t0
+                if not dirs or waited > 5:
+                    break
+                time.sleep(0.05)
+            if dirs:
+                r.extra.setdefault("leftover_embedded", []).append(sorted(dirs))
+                log(f"  warning: strata {what} (pid {pid}) left /dev/shm/{', '.join(dirs)} "
+                    "behind, still there 5 s after it exited (not touched)")
+            elif waited > 0.01:
+                r.extra.setdefault("embedded_dir_gone_after_exit_seconds", []).append(
+                    round(waited, 3))
+        return p
+
+    def run_timed_pid(self, cmd: list[str]) -> tuple[float, subprocess.CompletedProcess, int]:
+        """run_timed, also returning the child's pid."""
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=self.env, cwd=RUN_DIR)
+        try:
+            out, err = proc.communicate(timeout=self.args.timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            return self.args.timeout, subprocess.CompletedProcess(
+                cmd, -9, out, f"timed out after {self.args.timeout} s"), proc.pid
+        return time.perf_counter() - t0, subprocess.CompletedProcess(
+            cmd, proc.returncode, out, err), proc.pid
+
+    def squashed_history(self, n: int, keep: int, original: str) -> str:
+        """A squashed copy (--keep) of the N-revision history: the squash task's, else one
+        untimed strata squash on the target server now."""
+        if (n, keep) in self.squashed:
+            return self.squashed[(n, keep)]
+        dest = os.path.join(b.WORK_DIR, "squashed", f"n{n}_keep{keep}")
+        arch = dest + "_archive"
+        for d in (dest, arch):
+            shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(original, dest)
+        os.makedirs(arch)
+        b.run(self.strata_cmd("hash", "--migrations", dest), cwd=RUN_DIR, env=self.env)
+        log(f"  (squashing n{n} --keep {keep} for this task, untimed)")
+        b.run(self.strata_cmd("squash", "--keep", str(keep), "--migrations", dest, "--archive",
+                              arch, "--scratch-url", self.scratch_url()), cwd=RUN_DIR,
+              env=self.env, timeout=self.args.timeout)
+        self.squashed[(n, keep)] = dest
+        return dest
 
     # -- timing -----------------------------------------------------------------------------
     def run_timed(self, cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
@@ -186,6 +295,14 @@ def note(r: Result) -> str:
         parts = [(k.replace("_seconds", ""), med([p.get(k) for p in r.extra["phases"]]))
                  for k in ("initdb_seconds", "start_seconds", "connect_seconds")]
         return ", ".join(f"{k} {v:.3f}" for k, v in parts if v is not None)
+    if r.extra.get("sql_seconds"):
+        return f"SQL part {statistics.median(r.extra['sql_seconds']):.3f} s"
+    if r.extra.get("test_call_seconds") is not None:
+        return f"test call {r.extra['test_call_seconds']:.2f} s"
+    if r.extra.get("strata_phases"):
+        ph = r.extra["strata_phases"][-1]
+        top = sorted(ph.items(), key=lambda kv: -kv[1])[:3]
+        return "strata: " + ", ".join(f"{k} {v:.2f}" for k, v in top)
     if "strata_json" in r.extra:
         objs = [o for o in r.extra["strata_json"] if isinstance(o, dict)]
         ready = med([o.get("ready_seconds") for o in objs])
@@ -224,12 +341,32 @@ def ensure_venv() -> str | None:
     return None
 
 
+def venv_extra_problem(module: str) -> str | None:
+    """None when `module` (a key of VENV_EXTRAS) imports in bench/.venv; installs it from PyPI
+    the first time. Else why not (the task then skips that baseline)."""
+    problem = ensure_venv()
+    if problem:
+        return problem
+    probe = [VENV_PY, "-c", f"import {module}"]
+    if subprocess.run(probe, capture_output=True).returncode == 0:
+        return None
+    log(f"installing {VENV_EXTRAS[module]} into {VENV} ...")
+    p = subprocess.run([VENV_PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        VENV_EXTRAS[module]], capture_output=True, text=True, timeout=900)
+    if p.returncode != 0 or subprocess.run(probe, capture_output=True).returncode != 0:
+        return f"could not install {VENV_EXTRAS[module]}: {tail(p)}"
+    return None
+
+
 def package_versions() -> dict:
     if not os.path.exists(VENV_PY):
         return {}
-    code = ("import json, alembic, sqlalchemy, psycopg2; print(json.dumps({'alembic': "
-            "alembic.__version__, 'sqlalchemy': sqlalchemy.__version__, 'psycopg2': "
-            "psycopg2.__version__.split()[0]}))")
+    code = ("import json, importlib.metadata as m\nout = {}\n"
+            "for d in ('alembic', 'SQLAlchemy', 'psycopg2-binary', 'migra', 'schemainspect', "
+            "'pytest', 'pytest-alembic'):\n"
+            "    try: out[d] = m.version(d)\n"
+            "    except m.PackageNotFoundError: pass\n"
+            "print(json.dumps(out))")
     p = subprocess.run([VENV_PY, "-c", code], capture_output=True, text=True)
     return json.loads(p.stdout) if p.returncode == 0 else {}
 
@@ -374,6 +511,28 @@ def postgres_pids() -> set[int]:
     return pids
 
 
+def embedded_leftovers() -> tuple[set[int], set[str]]:
+    """Postmasters (postgres processes whose parent is not a postgres process) and strata's
+    embedded-server directories in /dev/shm (strata-*, not the harness's strata-bench-*)."""
+    pids = set()
+    for pid in postgres_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{ppid}/comm") as f:
+                parent = f.read().strip()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent not in ("postgres", "postmaster"):
+            pids.add(pid)
+    try:
+        dirs = {d for d in os.listdir("/dev/shm")
+                if d.startswith("strata-") and not d.startswith("strata-bench-")}
+    except OSError:
+        dirs = set()
+    return pids, dirs
+
+
 @task("lint", "strata lint on the 5,000-revision history (after an untimed strata hash)")
 def task_lint(ctx: Context) -> None:
     n = ctx.args.lint_size
@@ -401,6 +560,667 @@ def task_lint(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Checked stairway: strata verify stairway against the psql floor and Alembic
+# ---------------------------------------------------------------------------------------------
+
+PYTEST_ALEMBIC_ENV = '''\
+"""Alembic environment for pytest-alembic and the in-process stairway loop (bench/bench.py).
+
+Uses the connection the caller put in `config.attributes["connection"]` (a Connection, or
+an engine-like object whose connect() yields one), else one from `-x url=...`,
+BENCH_DATABASE_URL or DATABASE_URL. Otherwise the same as the generated env.py.
+"""
+import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+from sqlalchemy.engine import Connection
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+x_args = context.get_x_argument(as_dictionary=True)
+
+
+def database_url() -> str:
+    url = (x_args.get("url") or os.environ.get("BENCH_DATABASE_URL")
+           or os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url"))
+    if not url:
+        raise SystemExit("no database URL: pass -x url=... or set DATABASE_URL")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def run(connection) -> None:
+    context.configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connectable = config.attributes.get("connection")
+if connectable is None:
+    connectable = create_engine(database_url(), poolclass=pool.NullPool)
+if isinstance(connectable, Connection):
+    run(connectable)
+else:
+    with connectable.connect() as connection:
+        run(connection)
+'''
+
+PYTEST_ALEMBIC_CONFTEST = '''\
+import os
+
+import pytest
+import sqlalchemy
+from sqlalchemy import pool
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture
+def alembic_config():
+    return {"file": os.path.join(HERE, "alembic.ini")}
+
+
+@pytest.fixture
+def alembic_engine():
+    url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1)
+    engine = sqlalchemy.create_engine(url, poolclass=pool.NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+'''
+
+PYTEST_ALEMBIC_TEST = '''\
+from pytest_alembic.tests.experimental import test_downgrade_leaves_no_trace  # noqa: F401
+'''
+
+# One ScriptDirectory and one connection for the whole stairway (what pytest-alembic's runner
+# does, ANCHORS.md section C): upgrade +1, downgrade -1, upgrade +1 for every revision.
+ALEMBIC_LOOP = '''\
+import sys
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, pool
+
+ini, versions, url = sys.argv[1:4]
+cfg = Config(ini)
+cfg.set_main_option("version_locations", versions)
+script = ScriptDirectory.from_config(cfg)
+revs = [r.revision for r in reversed(list(script.walk_revisions()))]
+engine = create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1),
+                       poolclass=pool.NullPool)
+
+
+def step(dest, down=False):
+    def fn(rev, context):
+        return script._downgrade_revs(dest, rev) if down else script._upgrade_revs(dest, rev)
+    with EnvironmentContext(cfg, script, fn=fn, destination_rev=dest):
+        script.run_env()
+
+
+with engine.connect() as conn:
+    cfg.attributes["connection"] = conn
+    prev = "base"
+    for r in revs:
+        step(r)
+        step(prev, down=True)
+        step(r)
+        prev = r
+print(f"{len(revs)} revisions: up, down, up")
+'''
+
+_AUTOCOMMIT = "    with op.get_context().autocommit_block():\n"
+
+
+def pytest_alembic_project(n: int, alembic_dir: str) -> str:
+    """bench/work/pytest_alembic/nN: the Alembic rendering of the N-revision history for
+    pytest-alembic: a connection-aware env.py, conftest.py with the alembic_config and
+    alembic_engine fixtures, a test module that imports test_downgrade_leaves_no_trace, and a
+    copy of versions/ in which the `transactional: false` revisions run inline and without
+    CONCURRENTLY: the test holds one transaction open for the whole history (savepoints around
+    every step), where neither an autocommit block nor CREATE/DROP INDEX CONCURRENTLY can run."""
+    out = os.path.join(b.WORK_DIR, "pytest_alembic", f"n{n}")
+    versions = os.path.join(out, "versions")
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(versions)
+    with open(os.path.join(alembic_dir, "alembic.ini")) as f:
+        ini = f.read()
+    ini = ini.replace("script_location = %(here)s\n",
+                      "script_location = %(here)s\nversion_locations = %(here)s/versions\n", 1)
+    files = {"alembic.ini": ini, "env.py": PYTEST_ALEMBIC_ENV, "conftest.py": PYTEST_ALEMBIC_CONFTEST,
+             "test_stairway.py": PYTEST_ALEMBIC_TEST, "loop.py": ALEMBIC_LOOP,
+             "pytest.ini": "[pytest]\n"}
+    for name, text in files.items():
+        with open(os.path.join(out, name), "w") as f:
+            f.write(text)
+    shutil.copy(os.path.join(alembic_dir, "script.py.mako"), out)
+    inlined = 0
+    for name in sorted(os.listdir(os.path.join(alembic_dir, "versions"))):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(alembic_dir, "versions", name)) as f:
+            text = f.read()
+        if _AUTOCOMMIT in text:
+            inlined += 1
+            text = text.replace(_AUTOCOMMIT, "").replace("\n        op.execute(", "\n    op.execute(")
+            text = text.replace(" CONCURRENTLY ", " ")
+        with open(os.path.join(versions, name), "w") as f:
+            f.write(text)
+    with open(os.path.join(out, "inlined.txt"), "w") as f:
+        f.write(f"{inlined}\n")
+    return out
+
+
+def junit_call_seconds(path: str) -> float | None:
+    """The test call's duration from pytest's JUnit XML (-o junit_duration_report=call)."""
+    import xml.etree.ElementTree as ET
+    try:
+        cases = ET.parse(path).getroot().iter("testcase")
+        return sum(float(c.get("time", "0")) for c in cases)
+    except (OSError, ET.ParseError):
+        return None
+
+
+@task("stairway", "checked stairway (up, down, compare, up, compare per revision), N = 100, "
+                  "300: strata verify stairway against the psql floor (up, down, up, no "
+                  "comparison), pytest-alembic's test_downgrade_leaves_no_trace (N=100, once) "
+                  "and an in-process Alembic loop")
+def task_stairway(ctx: Context) -> None:
+    problem = ctx.strata_missing("verify", "stairway")
+    venv_problem = ensure_venv()
+    pa_problem = venv_extra_problem("pytest") or venv_extra_problem("pytest_alembic")
+    for n in ctx.sizes_for([100, 300]):
+        h = b.ensure_history(n, ctx.args.seed, alembic=True)
+        revs = b.read_history(h["strata"])
+        script = os.path.join(b.WORK_DIR, f"stairway_floor_n{n}.sql")
+        with open(script, "w") as f:
+            f.write(b.stairway_script(revs))
+        proj = None if venv_problem else pytest_alembic_project(n, h["alembic"])
+
+        floor = Result("stairway", "psql floor (up, down, up)", n)
+        loop = Result("stairway", "alembic loop (1 ScriptDir, 1 conn)", n)
+        strata = Result("stairway", "strata verify stairway", n)
+        if venv_problem:
+            loop.status, loop.reason = "skipped", venv_problem
+        if problem:
+            strata.status, strata.reason = "skipped", problem
+        scratch = ["--scratch-url", ctx.scratch_url()]
+        strata_cmd = ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"], *scratch)
+        for _run in range(ctx.runs):
+            if floor.status == "ok":
+                db = ctx.fresh_db(f"sf{n}")
+                try:
+                    dt, p = ctx.run_timed(ctx.cluster.psql_cmd(db, "-f", script))
+                    if p.returncode != 0:
+                        floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                    else:
+                        floor.times.append(dt)
+                finally:
+                    ctx.cluster.drop_db(db)
+            if loop.status == "ok":
+                db = ctx.fresh_db(f"sl{n}")
+                try:
+                    dt, p = ctx.run_timed([VENV_PY, os.path.join(proj, "loop.py"),
+                                           os.path.join(proj, "alembic.ini"),
+                                           os.path.join(h["alembic"], "versions"),
+                                           ctx.cluster.url(db)])
+                    if p.returncode != 0:
+                        loop.status, loop.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                    else:
+                        loop.times.append(dt)
+                finally:
+                    ctx.cluster.drop_db(db)
+            if strata.status == "ok":
+                ctx.strata_run(strata, strata_cmd, keep_stdout=True, what="stairway")
+        ctx.add(floor)
+        ctx.add(loop)
+        ctx.add(strata)
+
+        # strata with its own embedded server: one run
+        emb = Result("stairway", "strata verify stairway (embedded)", n)
+        if problem:
+            emb.status, emb.reason = "skipped", problem
+        else:
+            ctx.strata_run(emb, ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"]),
+                           keep_stdout=True, what="stairway")
+        ctx.add(emb)
+
+        # pytest-alembic's experimental test_downgrade_leaves_no_trace: N=100 only, one run
+        if n == 100 or ctx.args.pytest_alembic_all:
+            pa = Result("stairway", "pytest-alembic no_trace", n)
+            if pa_problem:
+                pa.status, pa.reason = "skipped", pa_problem
+            else:
+                db = ctx.fresh_db(f"pa{n}")
+                junit = os.path.join(proj, "junit.xml")
+                env = dict(ctx.env, BENCH_DATABASE_URL=ctx.cluster.url(db))
+                try:
+                    dt, p = ctx.run_timed(
+                        [VENV_PY, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                         "--rootdir", proj, "-c", os.path.join(proj, "pytest.ini"),
+                         "-o", "junit_duration_report=call", f"--junitxml={junit}",
+                         os.path.join(proj, "test_stairway.py")], cwd=proj, env=env)
+                    with open(os.path.join(proj, "inlined.txt")) as f:
+                        pa.extra["revisions_run_inline"] = int(f.read())
+                    pa.extra["test_call_seconds"] = junit_call_seconds(junit)
+                    if p.returncode != 0:
+                        pa.status, pa.reason = "failed", f"exit {p.returncode}: {tail(p, 12)}"
+                        with open(os.path.join(proj, "pytest_output.txt"), "w") as f:
+                            f.write(p.stdout + p.stderr)
+                    else:
+                        pa.times.append(dt)
+                finally:
+                    ctx.cluster.drop_db(db)
+            ctx.add(pa)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema: dump and diff of the wide schema
+# ---------------------------------------------------------------------------------------------
+
+# The raw floor of a schema reader: five bulk catalog queries (ANCHORS.md section D)
+RAW_CATALOG_SQL = r"""
+-- relations
+SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition,
+       c.reloptions, obj_description(c.oid, 'pg_class')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+ ORDER BY n.nspname, c.relname;
+-- columns with defaults
+SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, a.attcollation,
+       col_description(a.attrelid, a.attnum)
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+ ORDER BY a.attrelid, a.attnum;
+-- constraints
+SELECT k.oid, n.nspname, k.conname, k.contype, k.conrelid, k.contypid, k.condeferrable,
+       k.condeferred, k.convalidated, pg_get_constraintdef(k.oid)
+  FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+ ORDER BY k.conrelid, k.conname;
+-- indexes
+SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, i.indisprimary,
+       pg_get_indexdef(i.indexrelid)
+  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_namespace n ON n.oid = ic.relnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+ ORDER BY i.indrelid, ic.relname;
+-- types with enum labels
+SELECT t.oid, n.nspname, t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod),
+       t.typnotnull, (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder)
+                        FROM pg_enum e WHERE e.enumtypid = t.oid)
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  LEFT JOIN pg_class c ON c.oid = t.typrelid
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND t.typelem = 0 AND (t.typrelid = 0 OR c.relkind = 'c')
+ ORDER BY n.nspname, t.typname;
+"""
+
+
+def sa_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg2://", 1)
+
+
+@task("schema", "the wide schema (1,000 tables): strata schema dump against pg_dump "
+                "--schema-only and five raw catalog queries; strata schema diff against migra")
+def task_schema(ctx: Context) -> None:
+    wide = b.ensure_wide(ctx.args.seed)
+    dump_problem = ctx.strata_missing("schema", "dump")
+    diff_problem = ctx.strata_missing("schema", "diff")
+    venv_problem = venv_extra_problem("migra")
+    migra = os.path.join(VENV, "bin", "migra")
+    raw_sql = os.path.join(b.WORK_DIR, "raw_catalog.sql")
+    with open(raw_sql, "w") as f:
+        f.write(RAW_CATALOG_SQL)
+    pg_dump = os.path.join(b.PG_BIN, "pg_dump")
+    dbs = []
+    try:
+        for tag in ("wa", "wb"):   # both loaded untimed
+            db = ctx.fresh_db(tag)
+            dbs.append(db)
+            b.run(ctx.cluster.psql_cmd(db, "-f", os.path.join(wide, "wide.sql")))
+        a, bb = dbs
+        ua, ub = ctx.cluster.url(a), ctx.cluster.url(bb)
+        stats = b.catalog_stats(ctx.cluster, a)
+        devnull = dict(capture_output=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        tools = [
+            ("strata schema dump", "dump", ctx.strata_cmd("schema", "dump", ua), dump_problem,
+             (0,)),
+            ("strata schema dump --format json", "dump",
+             ctx.strata_cmd("schema", "dump", ua, "--format", "json"), dump_problem, (0,)),
+            ("pg_dump --schema-only", "dump",
+             [pg_dump, "-h", ctx.cluster.sock, "-U", "postgres", "--schema-only", a], None, (0,)),
+            ("psql 5 raw catalog queries", "dump",
+             ctx.cluster.psql_cmd(a, "-A", "-t", "-f", raw_sql), None, (0,)),
+            ("strata schema diff", "diff", ctx.strata_cmd("schema", "diff", ua, ub),
+             diff_problem, (0,)),
+            # SQLAlchemy 2.1 maps postgresql:// to psycopg 3; the venv has psycopg2
+            ("migra", "diff", [migra, sa_url(ua), sa_url(ub)], venv_problem, (0,)),
+        ]
+        results = {}
+        for name, kind, cmd, prob, _ok in tools:
+            r = Result("schema", name, None)
+            r.extra.update(schema="wide", what=kind, wide_schema=stats)
+            if prob:
+                r.status, r.reason = "skipped", prob
+            results[name] = r
+        # one untimed run of each strata command: output size, and diff must find A == B
+        for name in ("strata schema dump", "strata schema dump --format json",
+                     "strata schema diff"):
+            r = results[name]
+            if r.status != "ok":
+                continue
+            cmd = next(t[2] for t in tools if t[0] == name)
+            p = subprocess.run(cmd, capture_output=True, text=True, cwd=RUN_DIR, env=ctx.env)
+            r.extra["output_bytes"] = len(p.stdout.encode())
+            r.extra["output_lines"] = p.stdout.count("\n")
+            if p.returncode != 0:
+                r.status, r.reason = "failed", f"exit {p.returncode} on equal databases: " \
+                                               f"{tail(p)}"
+        for _run in range(ctx.runs):
+            for name, _kind, cmd, _prob, ok_codes in tools:
+                r = results[name]
+                if r.status != "ok":
+                    continue
+                dt, p = ctx.run_timed(cmd, **devnull)
+                if p.returncode not in ok_codes:
+                    r.status = "failed"
+                    r.reason = f"exit {p.returncode}: " + " | ".join(
+                        (p.stderr or "").strip().splitlines()[-6:])[:600]
+                    continue
+                r.times.append(dt)
+        for name, *_ in tools:
+            ctx.add(results[name])
+    finally:
+        for db in dbs:
+            ctx.cluster.drop_db(db)
+
+
+# ---------------------------------------------------------------------------------------------
+# Squash: strata squash (with its proof) against the same work done with psql and pg_dump
+# ---------------------------------------------------------------------------------------------
+
+SQUASH_FLOOR_SH = """\
+#!/bin/bash
+# The squash floor (bench/bench.py): what strata squash does, with psql and pg_dump directly.
+# usage: squash_floor.sh DB1 DB2
+set -euo pipefail
+PSQL=({psql} -X -q -v ON_ERROR_STOP=1 -h {sock} -U postgres)
+DUMP=({pg_dump} -h {sock} -U postgres)
+W={work}
+# 1. the squash point: the k squashed revisions, one transaction each
+"${{PSQL[@]}}" -d "$1" -f {squashed}
+# 2. dump it, rows as INSERTs
+"${{DUMP[@]}}" --column-inserts --no-owner -f "$W/init.sql" "$1"
+# 3. build the dump on the second database
+"${{PSQL[@]}}" -d "$2" -1 -f "$W/init.sql"
+# 4. reflect both at the squash point
+"${{DUMP[@]}}" --schema-only -f "$W/point1.sql" "$1"
+"${{DUMP[@]}}" --schema-only -f "$W/point2.sql" "$2"
+# 5. the kept revisions on both
+"${{PSQL[@]}}" -d "$1" -f {kept}
+"${{PSQL[@]}}" -d "$2" -f {kept}
+# 6. reflect both at head
+"${{DUMP[@]}}" --schema-only -f "$W/head1.sql" "$1"
+"${{DUMP[@]}}" --schema-only -f "$W/head2.sql" "$2"
+"""
+
+_PHASE = re.compile(r"^\s{2}(\S.*?)\s{2,}([\d.]+)\s*(ms|s)\s*$")
+
+
+def strata_phases(text: str) -> dict:
+    """The `time:` block strata squash prints: {step: seconds}."""
+    out, inside = {}, False
+    for line in text.splitlines():
+        if line.strip() == "time:":
+            inside = True
+            continue
+        if inside:
+            m = _PHASE.match(line)
+            if not m:
+                break
+            out[m.group(1)] = float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+    return out
+
+
+def dump_body(path: str) -> str:
+    """pg_dump output without comments, SETs and \\restrict lines, for comparing two dumps."""
+    with open(path) as f:
+        return "\n".join(line for line in f.read().splitlines()
+                         if line and not line.startswith(("--", "\\restrict", "\\unrestrict")))
+
+
+@task("squash", "strata squash --keep 50 (with its proof) at N = 300, 1000 against the floor: "
+                "the same work with psql and pg_dump; strata verify squash")
+def task_squash(ctx: Context) -> None:
+    keep = ctx.args.keep
+    problem = ctx.strata_missing("squash") or ctx.strata_missing("hash")
+    vproblem = ctx.strata_missing("verify", "squash")
+    for n in ctx.sizes_for([300, 1000]):
+        if n <= keep:
+            ctx.skip("squash", "strata squash", n, f"N={n} is not more than --keep {keep}")
+            continue
+        h = b.ensure_history(n, ctx.args.seed)
+        revs = b.read_history(h["strata"])
+        k = n - keep
+        work = os.path.join(b.WORK_DIR, "squash", f"n{n}")
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        squashed_sql, kept_sql = os.path.join(work, "squashed_up.sql"), os.path.join(work,
+                                                                                     "kept_up.sql")
+        with open(squashed_sql, "w") as f:
+            f.write(b.psql_script(revs[:k], "up"))
+        with open(kept_sql, "w") as f:
+            f.write(b.psql_script(revs[k:], "up"))
+        floor_sh = os.path.join(work, "squash_floor.sh")
+        with open(floor_sh, "w") as f:
+            f.write(SQUASH_FLOOR_SH.format(psql=b.PSQL, pg_dump=os.path.join(b.PG_BIN, "pg_dump"),
+                                           sock=ctx.cluster.sock, work=work,
+                                           squashed=squashed_sql, kept=kept_sql))
+        os.chmod(floor_sh, 0o755)
+        mig, arch = os.path.join(work, "migrations"), os.path.join(work, "archive")
+
+        def fresh_copy() -> None:
+            """A fresh copy of the history and an empty archive (untimed), hashed."""
+            for d in (mig, arch):
+                shutil.rmtree(d, ignore_errors=True)
+            shutil.copytree(h["strata"], mig)
+            os.makedirs(arch)
+            b.run(ctx.strata_cmd("hash", "--migrations", mig), cwd=RUN_DIR, env=ctx.env)
+
+        floor = Result("squash", "floor: psql + pg_dump", n)
+        floor.extra.update(squashed=k, kept=keep)
+        sq = Result("squash", "strata squash", n)
+        ver = Result("squash", "strata verify squash", n)
+        for r in (sq, ver):
+            r.extra.update(squashed=k, kept=keep)
+        if problem:
+            sq.status, sq.reason = "skipped", problem
+        if problem or vproblem:
+            ver.status, ver.reason = "skipped", problem or vproblem
+        scratch = ["--scratch-url", ctx.scratch_url()]
+        for _run in range(ctx.runs):
+            if floor.status == "ok":
+                db1, db2 = ctx.fresh_db(f"q{n}a"), ctx.fresh_db(f"q{n}b")
+                try:
+                    dt, p = ctx.run_timed(["bash", floor_sh, db1, db2])
+                    if p.returncode != 0:
+                        floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                    else:
+                        floor.times.append(dt)
+                        # untimed: do the two databases' schema dumps agree?
+                        eq = {w: dump_body(os.path.join(work, f"{w}1.sql")) ==
+                              dump_body(os.path.join(work, f"{w}2.sql"))
+                              for w in ("point", "head")}
+                        floor.extra.setdefault("dumps_equal", []).append(eq)
+                finally:
+                    ctx.cluster.drop_db(db1)
+                    ctx.cluster.drop_db(db2)
+            if sq.status == "ok":
+                fresh_copy()
+                p = ctx.strata_run(sq, ctx.strata_cmd("squash", "--keep", str(keep),
+                                                      "--migrations", mig, "--archive", arch,
+                                                      *scratch), what="squash")
+                if p is not None and p.returncode == 0:
+                    sq.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+                    sq.extra["files_after"] = len([x for x in os.listdir(mig)
+                                                   if x.endswith(".sql")])
+                    if ver.status == "ok":
+                        ctx.strata_run(ver, ctx.strata_cmd("verify", "squash", "--migrations",
+                                                           mig, "--archive", arch, *scratch),
+                                       what="verify squash")
+                    # keep one squashed history for the fresh-db task
+                    dest = os.path.join(b.WORK_DIR, "squashed", f"n{n}_keep{keep}")
+                    shutil.rmtree(dest, ignore_errors=True)
+                    shutil.copytree(mig, dest)
+                    ctx.squashed[(n, keep)] = dest
+        ctx.add(floor)
+        ctx.add(sq)
+        ctx.add(ver)
+        emb = Result("squash", "strata squash (embedded)", n)
+        emb.extra.update(squashed=k, kept=keep)
+        if problem:
+            emb.status, emb.reason = "skipped", problem
+        else:
+            fresh_copy()
+            p = ctx.strata_run(emb, ctx.strata_cmd("squash", "--keep", str(keep), "--migrations",
+                                                   mig, "--archive", arch), what="squash")
+            if p is not None and p.returncode == 0:
+                emb.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+        ctx.add(emb)
+        for d in (mig, arch):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fresh database: the squashed history against the original one
+# ---------------------------------------------------------------------------------------------
+
+
+# A second floor: psql sends every statement on its own (one round trip each), which a tool that
+# sends a whole revision as one simple-query message does not pay. With thousands of small
+# statements (a pg_dump-made init revision) that is a large part of psql's time, so this floor
+# sends each revision as one message through libpq (psycopg2, in the venv): BEGIN; up; COMMIT;
+# (a non-transactional revision alone), RESET ALL after a revision that sets session settings.
+# Whole process, Python start and the psycopg2 import included; stdout: the SQL part alone.
+LIBPQ_FLOOR = """\
+import sys, time
+sys.path.insert(0, {bench!r})
+import benchlib as b
+import psycopg2
+
+t0 = time.perf_counter()
+revs = b.read_history(sys.argv[1])
+conn = psycopg2.connect(sys.argv[2])
+conn.autocommit = True
+cur = conn.cursor()
+t1 = time.perf_counter()
+for r in revs:
+    cur.execute(("BEGIN;\\n" + r.up + "COMMIT;") if r.transactional else r.up)
+    if b._SESSION_SET.search(r.up):
+        cur.execute("RESET ALL")
+conn.close()
+print(f"{{time.perf_counter() - t1:.4f}}")
+"""
+
+
+def libpq_dsn(cluster: b.Cluster, db: str) -> str:
+    return f"dbname={db} host={cluster.sock} user=postgres"
+
+
+@task("fresh-db", "strata upgrade head on a fresh database from the squashed history (--keep "
+                  "50) against the original, N = 300, 1000; psql floor for both")
+def task_fresh_db(ctx: Context) -> None:
+    keep = ctx.args.keep
+    problem = ctx.strata_missing("upgrade")
+    sq_problem = ctx.strata_missing("squash") or ctx.strata_missing("hash")
+    venv_problem = ensure_venv()
+    libpq_floor = os.path.join(b.WORK_DIR, "floor_libpq.py")
+    with open(libpq_floor, "w") as f:
+        f.write(LIBPQ_FLOOR.format(bench=b.BENCH_DIR))
+    for n in ctx.sizes_for([300, 1000]):
+        if n <= keep:
+            ctx.skip("fresh-db", "strata (squashed)", n, f"N={n} is not more than --keep {keep}")
+            continue
+        h = b.ensure_history(n, ctx.args.seed)
+        squashed = None
+        if not sq_problem:
+            try:
+                squashed = ctx.squashed_history(n, keep, h["strata"])
+            except b.CommandError as e:
+                sq_problem = f"strata squash failed: {e}"
+        orig_revs = b.read_history(h["strata"])
+        scripts = {"original": os.path.join(b.WORK_DIR, f"floor_n{n}.sql")}
+        with open(scripts["original"], "w") as f:
+            f.write(b.psql_script(orig_revs, "up"))
+        dirs = {"original": h["strata"], "squashed": squashed}
+        if squashed:
+            sq_revs = b.read_history(squashed)
+            scripts["squashed"] = os.path.join(b.WORK_DIR, f"floor_n{n}_squashed{keep}.sql")
+            with open(scripts["squashed"], "w") as f:
+                f.write(b.session_safe_script(sq_revs))
+        tools = []
+        for hist in ("original", "squashed"):
+            nrev = len(orig_revs) if hist == "original" else (keep + 1)
+            fr = Result("fresh-db", f"psql floor ({hist})", n, extra={"revisions": nrev})
+            st = Result("fresh-db", f"strata ({hist})", n, extra={"revisions": nrev})
+            if hist == "squashed" and not squashed:
+                fr.status, fr.reason = "skipped", sq_problem
+            if problem or (hist == "squashed" and not squashed):
+                st.status, st.reason = "skipped", problem or sq_problem
+            lf = Result("fresh-db", f"libpq floor ({hist})", n, extra={"revisions": nrev})
+            if hist == "squashed" and not squashed:
+                lf.status, lf.reason = "skipped", sq_problem
+            elif venv_problem:
+                lf.status, lf.reason = "skipped", venv_problem
+            tools.append((fr, lambda db, s=scripts.get(hist): ctx.cluster.psql_cmd(db, "-f", s)))
+            tools.append((lf, lambda db, d=dirs[hist]: [VENV_PY, libpq_floor, d,
+                                                        libpq_dsn(ctx.cluster, db)]))
+            tools.append((st, lambda db, d=dirs[hist]: ctx.strata_cmd(
+                "upgrade", "head", "--migrations", d, "--database-url", ctx.cluster.url(db))))
+        expected = None
+        for _run in range(ctx.runs):
+            for r, make in tools:
+                if r.status != "ok":
+                    continue
+                db = ctx.fresh_db(f"fd{n}")
+                try:
+                    dt, p = ctx.run_timed(make(db))
+                    if p.returncode != 0:
+                        r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                        continue
+                    stats = b.catalog_stats(ctx.cluster, db)
+                    if expected is None:
+                        expected = stats
+                    elif stats != expected:
+                        r.status = "failed"
+                        r.reason = f"built a different schema: {stats} != {expected}"
+                        continue
+                    r.times.append(dt)
+                    if r.tool.startswith("libpq"):
+                        r.extra.setdefault("sql_seconds", []).append(float(p.stdout.split()[-1]))
+                finally:
+                    ctx.cluster.drop_db(db)
+        for r, _ in tools:
+            if r.status == "ok":
+                r.extra["schema"] = expected
+            ctx.add(r)
+
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 
@@ -418,6 +1238,39 @@ def ratios(results: list[Result]) -> list[dict]:
         add("upgrade", n, "alembic / strata", ("upgrade", "alembic", n), ("upgrade", "strata", n))
         add("upgrade", n, "alembic / floor", ("upgrade", "alembic", n),
             ("upgrade", "psql floor", n))
+    for n in sorted({r.n for r in results if r.task == "stairway"}):
+        st = ("stairway", "strata verify stairway", n)
+        add("stairway", n, "strata / floor (goal <= 2)", st, ("stairway", "psql floor (up, down, up)", n))
+        add("stairway", n, "pytest-alembic / strata (goal >= 20)",
+            ("stairway", "pytest-alembic no_trace", n), st)
+        add("stairway", n, "alembic loop / strata", ("stairway", "alembic loop (1 ScriptDir, 1 conn)", n), st)
+        add("stairway", n, "embedded / scratch-url", ("stairway", "strata verify stairway (embedded)", n), st)
+    dump = ("schema", "strata schema dump", None)
+    add("schema", None, "dump / pg_dump (goal <= 1)", dump, ("schema", "pg_dump --schema-only", None))
+    add("schema", None, "dump / raw queries (goal <= 1.5)", dump,
+        ("schema", "psql 5 raw catalog queries", None))
+    add("schema", None, "dump json / raw queries", ("schema", "strata schema dump --format json", None),
+        ("schema", "psql 5 raw catalog queries", None))
+    add("schema", None, "migra / diff (goal >= 4)", ("schema", "migra", None),
+        ("schema", "strata schema diff", None))
+    for n in sorted({r.n for r in results if r.task == "squash"}):
+        add("squash", n, "strata / floor (goal <= 1.5)", ("squash", "strata squash", n),
+            ("squash", "floor: psql + pg_dump", n))
+        add("squash", n, "embedded / scratch-url", ("squash", "strata squash (embedded)", n),
+            ("squash", "strata squash", n))
+    for n in sorted({r.n for r in results if r.task == "fresh-db"}):
+        add("fresh-db", n, "strata: original / squashed", ("fresh-db", "strata (original)", n),
+            ("fresh-db", "strata (squashed)", n))
+        add("fresh-db", n, "floor: original / squashed", ("fresh-db", "psql floor (original)", n),
+            ("fresh-db", "psql floor (squashed)", n))
+        add("fresh-db", n, "strata / floor (squashed)", ("fresh-db", "strata (squashed)", n),
+            ("fresh-db", "psql floor (squashed)", n))
+        add("fresh-db", n, "strata / floor (original)", ("fresh-db", "strata (original)", n),
+            ("fresh-db", "psql floor (original)", n))
+        add("fresh-db", n, "strata / libpq floor (squashed)", ("fresh-db", "strata (squashed)", n),
+            ("fresh-db", "libpq floor (squashed)", n))
+        add("fresh-db", n, "strata / libpq floor (original)", ("fresh-db", "strata (original)", n),
+            ("fresh-db", "libpq floor (original)", n))
     plain = ("server", "initdb+pg_ctl start", None)
     add("server", None, "plain / strata (cached)", plain, ("server", "strata server check", None))
     add("server", None, "plain / strata (--no-cache)", plain,
@@ -427,19 +1280,19 @@ def ratios(results: list[Result]) -> list[dict]:
 
 def print_table(results: list[Result], rats: list[dict]) -> None:
     log("")
-    log(f"{'task':<10} {'N':>5}  {'tool':<32} {'median':>9}  {'(min – max)':<19} runs  note")
-    log("-" * 100)
+    log(f"{'task':<10} {'N':>5}  {'tool':<36} {'median':>9}  {'(min – max)':<19} runs  note")
+    log("-" * 104)
     for r in results:
         if r.status == "ok":
-            log(f"{r.task:<10} {fmt_n(r.n):>5}  {r.tool:<32} {r.median:7.3f} s  "
+            log(f"{r.task:<10} {fmt_n(r.n):>5}  {r.tool:<36} {r.median:7.3f} s  "
                 f"({min(r.times):.3f} – {max(r.times):.3f})  {len(r.times):>4}  {note(r)}")
         else:
-            log(f"{r.task:<10} {fmt_n(r.n):>5}  {r.tool:<32} {r.status}: {r.reason}")
+            log(f"{r.task:<10} {fmt_n(r.n):>5}  {r.tool:<36} {r.status}: {r.reason}")
     if rats:
         log("")
         log("ratios of medians:")
         for x in rats:
-            log(f"  {x['task']:<10} {fmt_n(x['n']):>5}  {x['ratio']:<28} {x['value']:6.2f}×")
+            log(f"  {x['task']:<10} {fmt_n(x['n']):>5}  {x['ratio']:<40} {x['value']:6.2f}×")
 
 
 def svg_chart(results: list[Result], path: str, runs: int) -> None:
@@ -543,7 +1396,8 @@ def metadata(ctx: Context) -> dict:
         "pg_bindir": b.PG_BIN, "packages": package_versions(),
         "strata": ctx.strata, "strata_version": strata_version,
         "git_commit": out(["git", "-C", b.REPO_DIR, "rev-parse", "HEAD"]),
-        "runs": ctx.runs, "sizes": ctx.sizes, "seed": ctx.args.seed,
+        "runs": ctx.runs, "sizes": ctx.sizes, "seed": ctx.args.seed, "keep": ctx.args.keep,
+        "loadavg_at_start": ctx.loadavg_at_start, "loadavg_at_end": list(os.getloadavg()),
         "argv": sys.argv[1:],
     }
 
@@ -558,7 +1412,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                  epilog="tasks: " + ", ".join(t.name for t in TASKS))
     ap.add_argument("--runs", "-r", type=int, default=3, help="timed runs per measurement")
     ap.add_argument("--sizes", "-n", type=lambda s: [int(x) for x in s.split(",")],
-                    default=[100, 300, 1000], help="revision counts, e.g. 100,300,1000")
+                    default=None, help="revision counts, e.g. 100,300,1000 (default: upgrade "
+                    "100,300,1000; stairway 100,300; squash and fresh-db 300,1000)")
+    ap.add_argument("--keep", type=int, default=50,
+                    help="revisions squash keeps (squash and fresh-db tasks; default 50)")
+    ap.add_argument("--pytest-alembic-all", action="store_true",
+                    help="run pytest-alembic's test_downgrade_leaves_no_trace at every stairway "
+                    "size, not only N=100")
     ap.add_argument("--quick", action="store_true", help="1 run, N=100 only")
     ap.add_argument("--only", action="append", default=[],
                     help="run only these tasks (comma-separated, repeatable)")
@@ -574,6 +1434,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--setup-only", action="store_true",
                     help="create the virtualenv and generate the histories, measure nothing")
     a = ap.parse_args(argv)
+    a.sizes_given = a.sizes is not None or a.quick
+    if a.sizes is None:
+        a.sizes = [100, 300, 1000]
     if a.quick:
         a.runs, a.sizes = 1, [100]
     a.only = [t for item in a.only for t in item.split(",") if t]
@@ -622,6 +1485,9 @@ def main(argv: list[str] | None = None) -> int:
         b.stop_all_clusters()
     rats = ratios(ctx.results)
     print_table(ctx.results, rats)
+    log("\nload average (1, 5, 15 min): at start " + ", ".join(
+        f"{x:.2f}" for x in meta["loadavg_at_start"]) + "; at end " + ", ".join(
+        f"{x:.2f}" for x in meta["loadavg_at_end"]) + f" ({os.cpu_count()} CPUs)")
     if code == 130:
         meta["interrupted"] = True
         if not ctx.results:

@@ -272,6 +272,34 @@ def psql_script(revs: list[RevisionFile], direction: str = "up",
     return "".join(parts)
 
 
+def stairway_script(revs: list[RevisionFile]) -> str:
+    """The stairway floor: for every revision, root first, up, down, up, each in its own
+    transaction (non-transactional revisions bare); no comparison at all."""
+    parts = []
+    for r in revs:
+        if r.down_sql is None:
+            raise ValueError(f"{r.path}: no down section")
+        for body in (r.up, r.down_sql, r.up):
+            parts.append(body if not r.transactional else "BEGIN;\n" + body + "COMMIT;\n")
+    return "".join(parts)
+
+
+_SESSION_SET = re.compile(r"(?m)^(SET [a-z_.]+ *(=|TO) |SELECT pg_catalog\.set_config\()")
+
+
+def session_safe_script(revs: list[RevisionFile]) -> str:
+    """psql_script(revs, "up") for a history whose revisions may change session settings (a
+    squash's init revision is pg_dump output: `set_config('search_path', '', false)`,
+    `SET check_function_bodies = false`, ...): `RESET ALL;` after every such revision, as a
+    tool that resets its session between revisions would have it."""
+    parts = []
+    for r in revs:
+        parts.append(psql_script([r], "up"))
+        if _SESSION_SET.search(r.up):
+            parts.append("RESET ALL;\n")
+    return "".join(parts)
+
+
 # ---------------------------------------------------------------------------------------------
 # Catalog checks
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +403,19 @@ def _fresh(stamp: str, key: str) -> bool:
             return f.read().strip() == key
     except OSError:
         return False
+
+
+def ensure_wide(seed: int = 1) -> str:
+    """Generate (once per generator version) the wide schema under bench/work/wide:
+    wide.sql (1,000 tables), wide_down.sql and migrations/. Returns the directory."""
+    import gen_history  # noqa: E402  (same directory)
+    out = os.path.join(WORK_DIR, "wide" if seed == 1 else f"wide-seed{seed}")
+    key = _generator_key("wide", 0, seed)
+    if not _fresh(out + ".stamp", key) or not os.path.isfile(os.path.join(out, "wide.sql")):
+        gen_history.write_wide(out, seed)
+        with open(out + ".stamp", "w") as f:
+            f.write(key + "\n")
+    return out
 
 
 def ensure_history(n: int, seed: int = 1, alembic: bool = False) -> dict:

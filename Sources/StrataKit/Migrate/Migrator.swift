@@ -256,19 +256,19 @@ public final class Migrator {
             options.progress?(index + 1, revisions.count, revision)
             let t0 = Date()
             if revision.transactional {
-                if !inBatch {
-                    try connection.execute("BEGIN")
-                    inBatch = options.singleTransaction
-                }
+                // Round trips are part of the cost of a revision: BEGIN travels with the body,
+                // the session reset with COMMIT; the version row goes with its values as parameters.
+                let prefix = inBatch ? "" : "BEGIN;\n"
+                if !inBatch { inBatch = options.singleTransaction }
                 do {
-                    try execute(revision, direction: direction)
+                    try execute(revision, direction: direction, prefix: prefix)
                     try bookkeep(revision, direction, since: t0)
-                    if !options.singleTransaction { try connection.execute("COMMIT") }
+                    // A deferred constraint fails at COMMIT: still this revision's error.
+                    try connection.execute(options.singleTransaction ? Self.resetSession : "COMMIT; " + Self.resetSession)
                 } catch {
                     _ = try? connection.execute("ROLLBACK")
                     throw annotate(error, revision: revision, direction: direction, applied: steps, batch: options.singleTransaction)
                 }
-                try connection.execute(Self.resetSession)
             } else {
                 if inBatch {
                     try connection.execute("COMMIT")
@@ -305,10 +305,19 @@ public final class Migrator {
     }
 
     /// A transactional revision's section as one simple query.
-    func execute(_ revision: Revision, direction: MigrationError.Direction) throws {
+    func execute(_ revision: Revision, direction: MigrationError.Direction, prefix: String = "") throws {
         let (sql, _) = body(revision, direction)
-        guard !SQLScanner(sql).statements().isEmpty else { return }
-        try connection.execute(sql)
+        guard SQLScanner(sql).hasCode else {
+            if !prefix.isEmpty { try connection.execute(prefix) }
+            return
+        }
+        do {
+            try connection.execute(prefix + sql)
+        } catch var error as PostgresError {
+            // Positions count from the start of what was sent: make them relative to the section.
+            if let position = error.position { error.position = max(1, position - prefix.count) }
+            throw error
+        }
     }
 
     /// A non-transactional revision: one statement at a time, outside any transaction.
