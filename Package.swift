@@ -51,9 +51,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "StrataTestSupport",
+            dependencies: ["StrataPostgres"]
+        ),
         .testTarget(
             name: "StrataKitTests",
-            dependencies: ["StrataKit", "StrataPostgres"],
+            dependencies: ["StrataKit", "StrataPostgres", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -62,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataSchemaTests",
-            dependencies: ["StrataSchema", "StrataPostgres"]
+            dependencies: ["StrataSchema", "StrataPostgres", "StrataTestSupport"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 @testable import StrataKit
 
 /// The runner commands end to end: the built binary against the embedded server.

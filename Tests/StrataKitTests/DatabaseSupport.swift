@@ -1,23 +1,9 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 @testable import StrataKit
 
-/// One embedded server per test run (the same code path users get), a database per test.
-enum TestServer {
-    nonisolated(unsafe) private static var server: EmbeddedServer?
-    private static let lock = NSLock()
-
-    static func shared() throws -> EmbeddedServer {
-        lock.lock()
-        defer { lock.unlock() }
-        if let server { return server }
-        let started = try EmbeddedServer.start()
-        atexit { Cleanup.runAll() }
-        server = started
-        return started
-    }
-}
 
 /// A fresh, empty database on the test server, dropped when the test ends.
 func freshDatabase(_ test: XCTestCase, template: String? = nil) throws -> ConnectionString {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 @testable import StrataKit
 
 final class ScratchPoolTests: XCTestCase {

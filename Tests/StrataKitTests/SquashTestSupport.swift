@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 @testable import StrataKit
 
 /// Shared pieces of the squash tests (issue 5): small histories, project copies, tree snapshots,

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 import StrataSchema
 @testable import StrataKit
 

@@ -1,5 +1,6 @@
 import Foundation
 import StrataPostgres
+import StrataTestSupport
 import StrataSchema
 import XCTest
 

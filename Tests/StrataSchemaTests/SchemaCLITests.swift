@@ -1,5 +1,6 @@
 import Foundation
 import StrataPostgres
+import StrataTestSupport
 import XCTest
 
 /// `strata schema dump` and `strata schema diff`, run as the real binary (STYLE 15).

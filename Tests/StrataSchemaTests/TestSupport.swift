@@ -1,28 +1,9 @@
 import Foundation
 import StrataPostgres
+import StrataTestSupport
 import StrataSchema
 import XCTest
 
-/// One embedded server per test process (started on first use, stopped at exit), a database per test.
-enum TestServer {
-    nonisolated(unsafe) private static var server: EmbeddedServer?
-    private static let lock = NSLock()
-
-    static func shared() throws -> EmbeddedServer {
-        lock.lock()
-        defer { lock.unlock() }
-        if let server { return server }
-        let started = try EmbeddedServer.start()
-        atexit { Cleanup.runAll() }
-        server = started
-        return started
-    }
-
-    /// Runs cluster-wide SQL (roles) on the admin connection.
-    static func admin(_ sql: String) throws {
-        try shared().withAdmin { try $0.execute(sql) }
-    }
-}
 
 /// A fresh database dropped when the test ends.
 func freshDatabase(_ test: XCTestCase) throws -> ConnectionString {
