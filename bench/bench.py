@@ -376,6 +376,36 @@ def package_versions() -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
+def timed_builds(ctx: Context, tools: list, prefix: str, on_run=None) -> dict | None:
+    """Times each (result, command-for-database) building a fresh database, one run at a time,
+    ctx.runs rounds. Every run must build the same catalog (an untimed check); a tool that fails
+    or builds something else is marked failed. Returns the catalog stats the runs agreed on."""
+    expected = None
+    for _run in range(ctx.runs):
+        for r, make in tools:
+            if r.status != "ok":
+                continue
+            db = ctx.fresh_db(prefix)
+            try:
+                dt, p = ctx.run_timed(make(db))
+                if p.returncode != 0:
+                    r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                    continue
+                stats = b.catalog_stats(ctx.cluster, db)
+                if expected is None:
+                    expected = stats
+                elif stats != expected:
+                    r.status = "failed"
+                    r.reason = f"built a different schema: {stats} != {expected}"
+                    continue
+                r.times.append(dt)
+                if on_run:
+                    on_run(r, p)
+            finally:
+                ctx.cluster.drop_db(db)
+    return expected
+
+
 @task("upgrade", "apply N revisions to a fresh database: psql floor, alembic upgrade head, "
                  "strata upgrade head")
 def task_upgrade(ctx: Context) -> None:
@@ -388,8 +418,6 @@ def task_upgrade(ctx: Context) -> None:
         with open(script, "w") as f:
             f.write(b.psql_script(revs, "up"))
         ini = os.path.join(h["alembic"], "alembic.ini")
-        expected: dict | None = None
-
         def floor(db: str, script: str = script) -> list[str]:
             return ctx.cluster.psql_cmd(db, "-f", script)
 
@@ -409,28 +437,7 @@ def task_upgrade(ctx: Context) -> None:
         if results["alembic"].status == "ok":
             # compile the revision modules once (untimed), as any second run would find them
             subprocess.run([ALEMBIC, "-c", ini, "heads"], capture_output=True, env=ctx.env)
-        for _run in range(ctx.runs):
-            for name, make_cmd, _ in tools:
-                r = results[name]
-                if r.status != "ok":
-                    continue
-                db = ctx.fresh_db(f"up{n}")
-                try:
-                    dt, p = ctx.run_timed(make_cmd(db))
-                    if p.returncode != 0:
-                        r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                        continue
-                    # the run must have built the whole schema (untimed check)
-                    stats = b.catalog_stats(ctx.cluster, db)
-                    if expected is None:
-                        expected = stats
-                    elif stats != expected:
-                        r.status = "failed"
-                        r.reason = f"built a different schema: {stats} != {expected}"
-                        continue
-                    r.times.append(dt)
-                finally:
-                    ctx.cluster.drop_db(db)
+        expected = timed_builds(ctx, [(results[name], make) for name, make, _ in tools], f"up{n}")
         for name, _, _ in tools:
             r = results[name]
             if r.status == "ok":
@@ -1191,29 +1198,11 @@ def task_fresh_db(ctx: Context) -> None:
                                                         libpq_dsn(ctx.cluster, db)]))
             tools.append((st, lambda db, d=dirs[hist]: ctx.strata_cmd(
                 "upgrade", "head", "--migrations", d, "--database-url", ctx.cluster.url(db))))
-        expected = None
-        for _run in range(ctx.runs):
-            for r, make in tools:
-                if r.status != "ok":
-                    continue
-                db = ctx.fresh_db(f"fd{n}")
-                try:
-                    dt, p = ctx.run_timed(make(db))
-                    if p.returncode != 0:
-                        r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                        continue
-                    stats = b.catalog_stats(ctx.cluster, db)
-                    if expected is None:
-                        expected = stats
-                    elif stats != expected:
-                        r.status = "failed"
-                        r.reason = f"built a different schema: {stats} != {expected}"
-                        continue
-                    r.times.append(dt)
-                    if r.tool.startswith("libpq"):
-                        r.extra.setdefault("sql_seconds", []).append(float(p.stdout.split()[-1]))
-                finally:
-                    ctx.cluster.drop_db(db)
+        def libpq_sql_seconds(r: Result, p: subprocess.CompletedProcess) -> None:
+            if r.tool.startswith("libpq"):
+                r.extra.setdefault("sql_seconds", []).append(float(p.stdout.split()[-1]))
+
+        expected = timed_builds(ctx, tools, f"fd{n}", on_run=libpq_sql_seconds)
         for r, _ in tools:
             if r.status == "ok":
                 r.extra["schema"] = expected

@@ -18,15 +18,15 @@ final class ArchiveFormatTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let file = dir.appendingPathComponent("a.tar.gz")
         try gz.write(to: file)
-        let list = try run("/bin/tar", ["-tzf", file.path], in: dir)
+        let list = try runTool("/bin/tar", ["-tzf", file.path], in: dir).stdout
         XCTAssertEqual(list.split(separator: "\n").map(String.init), entries.map(\.path))
-        _ = try run("/bin/tar", ["-xzf", file.path], in: dir)
+        try runTool("/bin/tar", ["-xzf", file.path], in: dir)
         for entry in entries {
             XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent(entry.path)), entry.data)
         }
         // And strata reads what GNU tar writes.
         let made = dir.appendingPathComponent("gnu.tar.gz")
-        _ = try run("/bin/tar", ["-czf", made.path, "archive-name/manifest.json", "archive-name/r1_create.sql"], in: dir)
+        try runTool("/bin/tar", ["-czf", made.path, "archive-name/manifest.json", "archive-name/r1_create.sql"], in: dir)
         let read = try Tar.read(try Gzip.decompress(try Data(contentsOf: made)))
         XCTAssertEqual(read.map(\.path), ["archive-name/manifest.json", "archive-name/r1_create.sql"])
         XCTAssertEqual(read[1].data, entries[1].data)
@@ -39,19 +39,5 @@ final class ArchiveFormatTests: XCTestCase {
         flipped[flipped.count / 2] ^= 0xFF
         XCTAssertThrowsError(try Tar.read(try Gzip.decompress(flipped)))
         XCTAssertThrowsError(try Gzip.decompress(Data("not gzip".utf8)))
-    }
-
-    private func run(_ tool: String, _ args: [String], in dir: URL) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }
