@@ -12,6 +12,10 @@ public final class PGConnection {
     private let notices = NoticeBox()
     private let target: ConnectionString
 
+    /// Names of the statements callers prepared on this connection (callers keep it up to date;
+    /// a DEALLOCATE the server ran for someone else is not seen here).
+    public var preparedStatements = Set<String>()
+
     /// Server NOTICE / WARNING / INFO messages as text, e.g. `NOTICE: table "x" does not exist, skipping`
     /// (plus `DETAIL:` / `HINT:` lines when present). Called on the thread running the statement.
     public var noticeHandler: ((String) -> Void)? {
@@ -88,6 +92,30 @@ public final class PGConnection {
     public func execute(_ sql: String) throws -> PGResult {
         let connection = try liveHandle()
         return try check(PQexec(connection, sql), connection)
+    }
+
+    /// Runs `sql`, which may hold several statements, in one round trip (`PQsendQuery`) and
+    /// returns every statement's result in order. The server skips what follows a failing
+    /// statement; the first error is thrown after the connection is drained, so it stays usable.
+    public func executeAll(_ sql: String) throws -> [PGResult] {
+        let connection = try liveHandle()
+        guard PQsendQuery(connection, sql) == 1 else {
+            let message = Self.text(PQerrorMessage(connection)) ?? "could not send the query"
+            throw PostgresError(
+                kind: PQstatus(connection) == CONNECTION_OK ? .client : .connection, message: target.redact(inMessage: message))
+        }
+        var results: [PGResult] = []
+        var failure: Error?
+        while let next = PQgetResult(connection) {
+            do {
+                let result = try check(next, connection)
+                if failure == nil { results.append(result) }
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        return results
     }
 
     /// Runs one statement with `$1`, `$2`, ... bound to `params` (`PQexecParams`, text format;

@@ -24,25 +24,23 @@ final class ChangeTracker {
         UInt64(try connection.query("SELECT txid_current()")[0, 0] ?? "0") ?? 0
     }
 
-    /// Catalog refs written in the xid range [from, to), plus refs in `known` that no longer
+    /// Catalog refs written by transaction `from` or later, plus refs in `known` that no longer
     /// exist, plus their dependents.
-    func touched(from: UInt64, to: UInt64, known: Set<CatalogRef>) throws -> Set<CatalogRef> {
-        let relations = known.filter { $0.classID == CatalogRef.pgClass }.map { String($0.objectID) }
-        let types = known.filter { $0.classID == CatalogRef.pgType }.map { String($0.objectID) }
-        let functions = known.filter { $0.classID == CatalogRef.pgProc }.map { String($0.objectID) }
-        let namespaces = known.filter { $0.classID == CatalogRef.pgNamespace }.map { String($0.objectID) }
-        let extensions = known.filter { $0.classID == CatalogRef.pgExtension }.map { String($0.objectID) }
-        func array(_ values: [String]) -> String { "{" + values.joined(separator: ",") + "}" }
+    func touched(from: UInt64, known: Set<CatalogRef>) throws -> Set<CatalogRef> {
+        var arrays: [UInt32: [String]] = [:]
+        for ref in known { arrays[ref.classID, default: []].append(String(ref.objectID)) }
+        func array(_ classID: UInt32) -> String { "'{" + (arrays[classID] ?? []).joined(separator: ",") + "}'" }
         // Rows written at or after `from` are no older than `from` itself (ages count back from the
         // next transaction id, whatever other databases consume). Frozen rows never match.
-        _ = to
         let window = from % (1 << 32)
         if !prepared {
             try connection.execute("PREPARE strata_touched(text, oid[], oid[], oid[], oid[], oid[]) AS " + Self.sql)
             prepared = true
         }
         // The arguments are numbers the server produced: safe as literals.
-        let result = try connection.execute("EXECUTE strata_touched('\(window)', '\(array(relations))', '\(array(types))', '\(array(functions))', '\(array(namespaces))', '\(array(extensions))')")
+        let result = try connection.execute(
+            "EXECUTE strata_touched('\(window)', \(array(CatalogRef.pgClass)), \(array(CatalogRef.pgType)), \(array(CatalogRef.pgProc)), "
+                + "\(array(CatalogRef.pgNamespace)), \(array(CatalogRef.pgExtension)))")
         var refs = Set<CatalogRef>()
         for row in result.rows {
             guard let c = row[0].flatMap({ UInt32($0) }), let o = row[1].flatMap({ UInt32($0) }) else { continue }
@@ -51,14 +49,38 @@ final class ChangeTracker {
         return refs
     }
 
-    /// Tables with rows written in the current transaction (call before COMMIT).
-    func tablesWithWrittenRows() throws -> Set<CatalogRef> {
-        let result = try connection.query("SELECT relid FROM pg_catalog.pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0")
+    /// Tables with rows written in the current transaction (run before COMMIT); its result is
+    /// the one `writtenTables(in:)` picks out of a step's results.
+    static let writtenTablesSQL = "SELECT relid AS strata_written_relid FROM pg_catalog.pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+
+    static func writtenTables(in results: [PGResult]) -> Set<CatalogRef> {
+        guard let result = results.last(where: { $0.columnNames == ["strata_written_relid"] }) else { return [] }
         return Set(result.rows.compactMap { $0[0].flatMap { UInt32($0) }.map(CatalogRef.relation) })
     }
 
+    /// `closure(classid, objid, depth)`: the rows of CTE `seeds` and, to six levels, what depends
+    /// on them (`pg_depend`, normal and automatic) and their inheritance children (an ALTER TABLE
+    /// recurses to partitions); one index lookup per object.
+    static let closureCTE = """
+        closure(classid, objid, depth) AS (
+            SELECT classid, objid, 0 FROM seeds
+            UNION ALL
+            SELECT x.classid, x.objid, c.depth + 1
+            FROM closure c
+            CROSS JOIN LATERAL (
+                SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
+                WHERE d.refclassid = c.classid AND d.refobjid = c.objid AND d.deptype IN ('n', 'a')
+                UNION ALL
+                SELECT 'pg_class'::regclass::oid, i.inhrelid FROM pg_catalog.pg_inherits i
+                WHERE c.classid = 'pg_class'::regclass AND i.inhparent = c.objid
+                OFFSET 0
+            ) x
+            WHERE c.depth < 6
+        )
+        """
+
     static let sql = """
-        WITH RECURSIVE written(classid, objid) AS (
+        WITH RECURSIVE seeds(classid, objid) AS (
             SELECT 'pg_class'::regclass::oid, oid FROM pg_catalog.pg_class WHERE age(xmin) <= age($1::xid)
             UNION SELECT 'pg_class'::regclass::oid, attrelid FROM pg_catalog.pg_attribute WHERE age(xmin) <= age($1::xid)
             UNION SELECT 'pg_class'::regclass::oid, adrelid FROM pg_catalog.pg_attrdef WHERE age(xmin) <= age($1::xid)
@@ -87,13 +109,7 @@ final class ChangeTracker {
             UNION SELECT 'pg_proc'::regclass::oid, f FROM unnest($4::oid[]) f WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE oid = f)
             UNION SELECT 'pg_namespace'::regclass::oid, n FROM unnest($5::oid[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE oid = n)
             UNION SELECT 'pg_extension'::regclass::oid, e FROM unnest($6::oid[]) e WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE oid = e)
-        ), closure(classid, objid, depth) AS (
-            SELECT classid, objid, 0 FROM written
-            UNION
-            SELECT d.classid, d.objid, c.depth + 1 FROM pg_catalog.pg_depend d
-            JOIN closure c ON d.refclassid = c.classid AND d.refobjid = c.objid
-            WHERE c.depth < 6 AND d.deptype IN ('n', 'a')
-        )
+        ), \(closureCTE)
         SELECT DISTINCT classid::text, objid::text FROM closure
         """
 }

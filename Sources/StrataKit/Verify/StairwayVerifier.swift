@@ -53,9 +53,14 @@ public struct StairwayVerifier {
         self.directoryDisplay = directoryDisplay
     }
 
-    /// The runner's reset, but keeping prepared statements: the reflection's own survive between
-    /// steps (a revision that PREPAREs is rare, and its statement cannot change the schema).
-    static let resetSession = "RESET ALL; RESET SESSION AUTHORIZATION; DISCARD TEMP; CLOSE ALL; UNLISTEN *"
+    /// The runner's reset, but keeping prepared statements (the reflection's and the capture's
+    /// survive between steps; a revision that PREPAREs is rare, and its statement cannot change the
+    /// schema), with JIT off (compiling the capture's plan would cost more than running it), and the
+    /// per-transaction statistics flushed so that the next step's count only that step.
+    static func resetSession(flushStatistics: Bool) -> String {
+        "RESET ALL; SET jit = off; RESET SESSION AUTHORIZATION; DISCARD TEMP; CLOSE ALL; UNLISTEN *"
+            + (flushStatistics ? "; SELECT pg_catalog.pg_stat_force_next_flush()" : "")
+    }
 
     private func file(_ revision: Revision) -> String { "\(directoryDisplay)/\(revision.fileName ?? revision.id)" }
 
@@ -63,39 +68,60 @@ public struct StairwayVerifier {
         let database: ConnectionString
         let connection: PGConnection
         let tracker: ChangeTracker
+        /// Event triggers record what each step touched (`StepRecorder`); else every step is scanned.
+        let recording: Bool
+        let reset: String
         init(_ database: ConnectionString) throws {
             self.database = database
             connection = try PGConnection(database)
             tracker = ChangeTracker(connection: connection)
+            // pg_stat_force_next_flush() is new in PostgreSQL 15; before, the counters may also hold
+            // earlier steps' writes, which only makes the sets larger.
+            let flush = connection.serverVersionNumber >= 150000
+            reset = StairwayVerifier.resetSession(flushStatistics: flush)
+            try connection.execute(reset)
+            recording = try StepRecorder.install(on: connection)
         }
     }
 
     /// Runs one section in its own transaction (or statement by statement when the revision is
-    /// not transactional); returns the refs it touched.
+    /// not transactional); returns the refs it touched. A transactional section with the recorder
+    /// is one round trip: BEGIN, the section, the capture, COMMIT and the session reset.
     private func step(_ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>) throws -> Set<CatalogRef> {
         let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
         let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
-        let from = try session.tracker.nextXID()
-        var written = Set<CatalogRef>()
+        let prefix = "BEGIN;\n"
+        let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
         do {
+            if revision.transactional && session.recording {
+                let results = try session.connection.executeAll(
+                    body + "EXECUTE \(StepRecorder.captureStatement); COMMIT; " + session.reset)
+                guard let capture = StepRecorder.capture(in: results) else {
+                    throw PostgresError(kind: .client, message: "the step's capture returned no result")
+                }
+                guard capture.needsScan else { return capture.refs }
+                return try capture.refs.union(session.tracker.touched(from: capture.xid, known: known))
+            }
+            let from = try session.tracker.nextXID()
+            var written = Set<CatalogRef>()
             if revision.transactional {
-                try session.connection.execute("BEGIN")
-                if SQLScanner(sql).hasCode { try session.connection.execute(sql) }
-                written = try session.tracker.tablesWithWrittenRows()
-                try session.connection.execute("COMMIT")
+                let results = try session.connection.executeAll(
+                    body + ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
+                written = ChangeTracker.writtenTables(in: results)
             } else {
                 for statement in SQLScanner(sql).statements() { try session.connection.execute(statement.text) }
+                try session.connection.execute(session.reset)
+                if session.recording { try StepRecorder.clearLog(on: session.connection) }
                 written = Set(known.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
             }
-        } catch let error as PostgresError {
+            return try session.tracker.touched(from: from, known: known).union(written)
+        } catch var error as PostgresError {
             _ = try? session.connection.execute("ROLLBACK")
-            _ = try? session.connection.execute(Self.resetSession)
+            _ = try? session.connection.execute(session.reset)
+            if revision.transactional, let position = error.position { error.position = max(1, position - prefix.count) }
             let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: file(revision))
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
         }
-        try session.connection.execute(Self.resetSession)
-        let to = try session.tracker.nextXID()
-        return try session.tracker.touched(from: from, to: to, known: known).union(written)
     }
 
     private func reflect(_ session: Session, scope: Set<CatalogRef>?) throws -> Snapshot {

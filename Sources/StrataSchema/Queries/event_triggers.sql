@@ -1,4 +1,5 @@
--- Event triggers (database-wide).
+-- Event triggers (database-wide), except those whose function lives in a system schema (the ones
+-- `strata verify stairway` installs in its scratch database call information_schema functions).
 SELECT
     'event_trigger' AS kind,
     quote_ident(e.evtname) AS name,
@@ -17,3 +18,5 @@ LEFT JOIN pg_description ds
 WHERE (:evtrigs IS NULL OR e.oid = ANY(:evtrigs))
   AND NOT EXISTS (SELECT FROM pg_depend dep
                   WHERE dep.classid = 'pg_event_trigger'::regclass AND dep.objid = e.oid AND dep.deptype = 'e')
+  AND NOT EXISTS (SELECT FROM pg_proc ef JOIN pg_namespace en ON en.oid = ef.pronamespace
+                  WHERE ef.oid = e.evtfoid AND (en.nspname = 'information_schema' OR en.nspname ~ '^pg_'))

@@ -34,7 +34,7 @@ WHERE tc.relkind IN ('r', 'p', 'm')
   AND tc.relpersistence <> 't'
   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
   AND i.indrelid <> ALL(:excluded)
-  AND (:rels IS NULL OR i.indexrelid = ANY(:rels) OR i.indrelid = ANY(:rels))
+  AND (:rels IS NULL OR i.indexrelid = ANY(:rels))
   AND NOT EXISTS (SELECT FROM pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
   AND NOT EXISTS (SELECT FROM pg_depend dep

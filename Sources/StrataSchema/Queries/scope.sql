@@ -1,11 +1,12 @@
 -- Expands a scope of (classid, objid) pairs into the OID arrays the object queries filter on.
 -- $1 classids, $2 objids (parallel arrays), $3 whether to reflect everything, $4 relations never
 -- reflected (regclass texts such as '"public"."strata_version"'; missing ones are ignored).
--- Also returns the server version and which of the scoped queries this session has prepared.
+-- Also returns the server version and, for a scope, which of the queries that filter on relations
+-- can find anything (`relation_queries`).
 -- Sub-objects name their owner: a constraint, trigger, policy, rule, default or statistics object scopes its
 -- table (or domain), a table's row type scopes the table, an array type its element type.
--- A table brings the sequences its columns own (serial), so that sequences.sql filters on
--- relation OIDs alone.
+-- A table brings the sequences its columns own (serial) and its indexes, so that sequences.sql and
+-- indexes.sql filter on relation OIDs alone.
 WITH pairs AS (
     SELECT p.classid, p.objid
     FROM unnest($1::oid[], $2::oid[]) AS p(classid, objid)
@@ -28,10 +29,20 @@ rels AS (
         JOIN pg_class c ON c.oid = t.typrelid AND c.relkind <> 'c'
         WHERE pairs.classid = 'pg_type'::regclass
 ),
-scoped_rels AS (
+owned AS (
     SELECT oid FROM rels
-    UNION SELECT d.objid FROM pg_depend d JOIN rels ON d.refobjid = rels.oid
-        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+    UNION SELECT d.objid FROM rels CROSS JOIN LATERAL (
+        SELECT d.objid FROM pg_depend d
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = rels.oid AND d.classid = 'pg_class'::regclass
+          AND d.deptype = 'a' OFFSET 0) d
+),
+scoped_rels AS (
+    SELECT oid FROM owned
+    UNION SELECT i.indexrelid FROM owned CROSS JOIN LATERAL (
+        SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = owned.oid OFFSET 0) i
+),
+r AS (
+    SELECT ARRAY(SELECT oid FROM scoped_rels ORDER BY 1) AS a
 ),
 types AS (
     SELECT CASE WHEN t.typelem <> 0 AND EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)
@@ -41,9 +52,12 @@ types AS (
       AND NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
     UNION SELECT con.contypid FROM pairs JOIN pg_constraint con ON con.oid = pairs.objid
         WHERE pairs.classid = 'pg_constraint'::regclass AND con.contypid <> 0
+    -- a type that no longer exists: still in scope, so that the reflection it came before shows it removed
+    UNION SELECT pairs.objid FROM pairs
+        WHERE pairs.classid = 'pg_type'::regclass AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid = pairs.objid)
 )
 SELECT
-    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT oid FROM scoped_rels ORDER BY 1) END AS rels,
+    CASE WHEN $3::bool THEN NULL ELSE r.a END AS rels,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT oid FROM types ORDER BY 1) END AS types,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_proc'::regclass ORDER BY 1) END AS funcs,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_namespace'::regclass ORDER BY 1) END AS nsps,
@@ -53,4 +67,16 @@ SELECT
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_event_trigger'::regclass ORDER BY 1) END AS evtrigs,
     ARRAY(SELECT to_regclass(x)::oid FROM unnest($4::text[]) AS x WHERE to_regclass(x) IS NOT NULL ORDER BY 1) AS excluded,
     current_setting('server_version_num') AS server_version_num,
-    ARRAY(SELECT name FROM pg_prepared_statements WHERE name LIKE 'strata\_schema\_%' ORDER BY 1) AS prepared
+    -- Which relation-scoped queries can return rows at all (a scoped reflection skips the others).
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(
+        SELECT DISTINCT q FROM (
+            SELECT CASE c.relkind WHEN 'i' THEN 'indexes' WHEN 'I' THEN 'indexes' WHEN 'S' THEN 'sequences' ELSE 'relations' END
+            FROM pg_class c WHERE c.oid = ANY(r.a)
+            UNION ALL SELECT 'columns' FROM pg_class c WHERE c.oid = ANY(r.a) AND c.relkind IN ('r', 'p', 'f')
+            UNION ALL SELECT 'constraints' FROM pg_constraint con WHERE con.conrelid = ANY(r.a)
+            UNION ALL SELECT 'triggers' FROM pg_trigger tg WHERE tg.tgrelid = ANY(r.a) AND NOT tg.tgisinternal
+            UNION ALL SELECT 'rules' FROM pg_rewrite rw WHERE rw.ev_class = ANY(r.a) AND rw.rulename <> '_RETURN'
+            UNION ALL SELECT 'policies' FROM pg_policy pol WHERE pol.polrelid = ANY(r.a)
+            UNION ALL SELECT 'statistics' FROM pg_statistic_ext st WHERE st.stxrelid = ANY(r.a)
+        ) AS found(q) ORDER BY 1) END AS relation_queries
+FROM r

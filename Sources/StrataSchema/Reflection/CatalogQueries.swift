@@ -18,9 +18,12 @@ struct CatalogQuery: Sendable {
     let scopedParameters: [QueryParameter]
 
     /// `strata_schema_<name>_<hash of the scoped SQL>`: a changed query never reuses an old statement.
-    var statementName: String {
+    var statementName: String { Self.statementName(name, scopedSQL) }
+
+    /// `strata_schema_<name>_<FNV-1a hash of sql>`.
+    static func statementName(_ name: String, _ sql: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in scopedSQL.utf8 {
+        for byte in sql.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         return "strata_schema_\(name)_\(String(hash, radix: 36))"

@@ -21,7 +21,7 @@ public enum SchemaReflector {
     static let sessionSettings = """
         SET LOCAL search_path = ''; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
         SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; \
-        SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1; SET LOCAL work_mem = '64MB'
+        SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off
         """
 
     /// Reflects the database `connection` is connected to, over that one connection.
@@ -82,6 +82,15 @@ public enum SchemaReflector {
         // A caller's open transaction may hold changes no other connection can see; a scoped
         // reflection is a handful of cheap prepared statements on one connection.
         let scoped = !options.scope.isEverything
+        if scoped {
+            do {
+                return try reflectScoped(main, options: options, queries: queries, ownTransaction: ownTransaction)
+            } catch let error as PostgresError where error.sqlState == "26000" && !main.preparedStatements.isEmpty {
+                // A revision ran DEALLOCATE: prepare everything again.
+                main.preparedStatements.removeAll()
+                return try reflectScoped(main, options: options, queries: queries, ownTransaction: ownTransaction)
+            }
+        }
         let helper = ownTransaction && !scoped ? helper : nil
         var helperInTransaction = false
         if ownTransaction {
@@ -107,12 +116,6 @@ public enum SchemaReflector {
                 // A scope that names nothing this query filters on (no types for types.sql, ...) skips it.
                 let filters = query.parameters.filter { $0 != .excluded }
                 return options.scope.isEverything || !filters.allSatisfy { (resolved.arrays[$0] ?? nil) == "{}" }
-            }
-            if scoped {
-                for query in work where !resolved.prepared.contains(query.statementName) {
-                    let types = Array(repeating: "oid[]", count: query.scopedParameters.count).joined(separator: ", ")
-                    try main.execute("PREPARE \(query.statementName)(\(types)) AS \(query.scopedSQL)")
-                }
             }
             let objects = try runQueries(work, on: [main] + (helper.map { [$0] } ?? []), resolved: resolved, scoped: scoped)
             clock.mark("queries")
@@ -145,6 +148,92 @@ public enum SchemaReflector {
             }
             throw error
         }
+    }
+
+    /// A scoped reflection in three round trips: (1) the scope, expanded by a prepared scope.sql,
+    /// with the transaction's settings; (2) every object query that can find anything, as prepared
+    /// statements in one message; (3) the contents of the tables found, with the end of the
+    /// transaction. Statements are prepared once per connection (`PGConnection.preparedStatements`).
+    private static func reflectScoped(
+        _ connection: PGConnection, options: ReflectionOptions, queries: CatalogQueries.Prepared, ownTransaction: Bool
+    ) throws -> Snapshot {
+        let begin = ownTransaction ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "SAVEPOINT strata_reflect"
+        let end = ownTransaction ? "COMMIT" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect"
+        do {
+            var message = begin + ";\n"
+            let scopeName = CatalogQuery.statementName("scope", queries.scope)
+            if !connection.preparedStatements.contains(scopeName) {
+                message += "PREPARE \(scopeName)(oid[], oid[], bool, text[]) AS \(queries.scope);\n"
+            }
+            let arguments = scopeArguments(options).map { quoteLiteral($0) }.joined(separator: ", ")
+            // The scope resolves excluded table names before `search_path` is emptied.
+            message += "EXECUTE \(scopeName)(\(arguments));\n" + sessionSettings
+                + "; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8"
+            let first = try connection.executeAll(message)
+            connection.preparedStatements.insert(scopeName)
+            guard let scopeResult = first.first(where: { $0.columnNames.contains("relation_queries") }) else {
+                throw SchemaReflectionError.malformedResult(query: "scope", message: "no result")
+            }
+            let resolved = try parseScope(scopeResult, connection: connection)
+            let relationQueries = oidNames(scopeResult.value(0, "relation_queries"))
+            let work = queries.objects.filter { query in
+                let filters = query.parameters.filter { $0 != .excluded }
+                if filters.allSatisfy({ (resolved.arrays[$0] ?? nil) == "{}" }) { return false }
+                // A query filtering on relations alone that cannot find anything is not run.
+                if filters == [.rels] { return relationQueries.contains(query.name) }
+                return true
+            }
+
+            message = ""
+            var prepared: [String] = []
+            for query in work where !connection.preparedStatements.contains(query.statementName) {
+                let types = Array(repeating: "oid[]", count: query.scopedParameters.count).joined(separator: ", ")
+                message += "PREPARE \(query.statementName)(\(types)) AS \(query.scopedSQL);\n"
+                prepared.append(query.statementName)
+            }
+            for query in work {
+                let arguments = query.scopedParameters.map { parameter -> String in
+                    guard let array = resolved.arrays[parameter] ?? nil else { return "NULL" }
+                    return quoteLiteral(array)
+                }
+                message += "EXECUTE \(query.statementName)(\(arguments.joined(separator: ", ")));\n"
+            }
+            if !options.includeData { message += end }
+            var builder = SnapshotBuilder()
+            if !message.isEmpty {
+                let results = try connection.executeAll(message).filter { $0.columnCount > 0 }
+                connection.preparedStatements.formUnion(prepared)
+                guard results.count == work.count else {
+                    throw SchemaReflectionError.malformedResult(query: "scoped reflection", message: "\(results.count) results for \(work.count) queries")
+                }
+                for (query, result) in zip(work, results) { try builder.load(result, query: query.name) }
+            }
+            var data: [ObjectID: TableData] = [:]
+            if options.includeData {
+                let tables = TableContents.tables(in: builder.objects)
+                if tables.isEmpty {
+                    try connection.execute(end)
+                } else {
+                    let results = try connection.executeAll(TableContents.query(for: tables) + ";\n" + end)
+                    guard let result = results.first else {
+                        throw SchemaReflectionError.malformedResult(query: "table contents", message: "no result")
+                    }
+                    data = try TableContents.parse(result, tables: tables)
+                }
+            }
+            return Snapshot(byID: builder.objects, data: data, serverVersion: resolved.serverVersion, scope: resolved.scope)
+        } catch {
+            if !connection.isBroken {
+                _ = try? connection.execute(ownTransaction ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect")
+            }
+            throw error
+        }
+    }
+
+    /// `{a,b}` → ["a", "b"] (names the server produced: no quoting inside).
+    private static func oidNames(_ text: String?) -> Set<String> {
+        guard let text, text.count >= 2 else { return [] }
+        return Set(text.dropFirst().dropLast().split(separator: ",").map(String.init))
     }
 
     /// Runs the queries, heaviest first, each connection taking the next one when it is free;
@@ -259,26 +348,32 @@ public enum SchemaReflector {
         var arrays: [QueryParameter: String?]
         var scope: ResolvedScope
         var serverVersion: Int
-        /// The scoped queries this session has already prepared.
-        var prepared: Set<String>
     }
 
     /// Runs scope.sql: expands the scope into OID arrays (text literals passed on as parameters)
     /// and finds the excluded tables (before `search_path` is emptied, so unqualified names work).
     static func resolveScope(_ connection: PGConnection, options: ReflectionOptions, sql: String) throws -> Resolved {
+        let result = try connection.query(sql, scopeArguments(options))
+        return try parseScope(result, connection: connection)
+    }
+
+    /// scope.sql's four parameters, as text.
+    static func scopeArguments(_ options: ReflectionOptions) -> [String] {
         var classIDs: [UInt32] = []
         var objectIDs: [UInt32] = []
         if case .objects(let refs) = options.scope {
             classIDs = refs.map(\.classID)
             objectIDs = refs.map(\.objectID)
         }
-        let excluded = options.excludedTables.map(regclassText)
-        let result = try connection.query(sql, [
+        return [
             "{" + classIDs.map(String.init).joined(separator: ",") + "}",
             "{" + objectIDs.map(String.init).joined(separator: ",") + "}",
             options.scope.isEverything ? "true" : "false",
-            arrayLiteral(excluded),
-        ])
+            arrayLiteral(options.excludedTables.map(regclassText)),
+        ]
+    }
+
+    static func parseScope(_ result: PGResult, connection: PGConnection) throws -> Resolved {
         guard result.rowCount == 1 else {
             throw SchemaReflectionError.malformedResult(query: "scope", message: "expected one row")
         }
@@ -295,8 +390,7 @@ public enum SchemaReflector {
             extensions: oids(result.value(0, "exts")), defaultACLs: oids(result.value(0, "defacls")),
             collations: oids(result.value(0, "colls")), eventTriggers: oids(result.value(0, "evtrigs")))
         let version = Int(result.value(0, "server_version_num") ?? "") ?? connection.serverVersionNumber
-        let prepared = (result.value(0, "prepared") ?? "{}").dropFirst().dropLast().split(separator: ",").map(String.init)
-        return Resolved(arrays: arrays, scope: scope, serverVersion: version, prepared: Set(prepared))
+        return Resolved(arrays: arrays, scope: scope, serverVersion: version)
     }
 
     /// `schema.table` → `"schema"."table"`; `table` → `"table"`.

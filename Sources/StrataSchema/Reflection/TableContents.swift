@@ -28,7 +28,10 @@ enum TableContents {
     /// Names are the identities' names, already quoted by the catalog queries.
     static func read(_ connection: PGConnection, tables: [ObjectID]) throws -> [ObjectID: TableData] {
         guard !tables.isEmpty else { return [:] }
-        let result = try connection.execute(query(for: tables))
+        return try parse(try connection.execute(query(for: tables)), tables: tables)
+    }
+
+    static func parse(_ result: PGResult, tables: [ObjectID]) throws -> [ObjectID: TableData] {
         var data: [ObjectID: TableData] = [:]
         for row in 0..<result.rowCount {
             guard let index = result[row, 0].flatMap({ Int($0) }), index < tables.count,
