@@ -24,6 +24,17 @@ final class StairwayTests: XCTestCase {
     /// A down that forgets DROP TYPE fails, naming the type; every failing revision is reported,
     /// column order is its own kind, seed rows left behind are found, and the run goes on.
     func testFindsEveryLeftover() throws {
+        try findsEveryLeftover()
+    }
+
+    /// The same on the path servers without event triggers take (a scoped reflection per step).
+    func testFindsEveryLeftoverReflectingEveryStep() throws {
+        StairwayVerifier.reflectEveryStep = true
+        defer { StairwayVerifier.reflectEveryStep = false }
+        try findsEveryLeftover()
+    }
+
+    private func findsEveryLeftover() throws {
         let dir = try makeHistory(self, [
             ("CREATE TABLE users (id int, email text, name text);", "DROP TABLE users;"),
             ("CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id int, status order_status);", "DROP TABLE orders;"),
@@ -48,6 +59,39 @@ final class StairwayTests: XCTestCase {
         let since = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run(since: "r06")
         XCTAssertEqual(since.checked, 3)
         XCTAssertEqual(since.failedRevisions, ["r07"])
+    }
+
+    /// What event triggers do not report (TRUNCATE, GRANT, a default replaced by SET DEFAULT, an
+    /// ALTER TABLE recursing to partitions, a rename seen by a view) is still tracked: correct
+    /// revisions pass, broken ones fail, and the final full comparison agrees.
+    func testChangesEventTriggersDoNotReport() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE lookup (id int PRIMARY KEY, name text DEFAULT 'a');\nINSERT INTO lookup VALUES (1, 'one');", "DROP TABLE lookup;"),
+            // passes: rows added, then exactly those rows deleted
+            ("INSERT INTO lookup VALUES (2, 'two');", "DELETE FROM lookup WHERE id = 2;"),
+            // fails: the down truncates rows that were there before the up
+            ("INSERT INTO lookup VALUES (3, 'three');", "TRUNCATE lookup;"),
+            // fails: the grant stays
+            ("GRANT SELECT ON lookup TO PUBLIC;", "SELECT 1;"),
+            // passes: SET DEFAULT replaces the default without an event for the old one
+            ("ALTER TABLE lookup ALTER COLUMN name SET DEFAULT 'b';", "ALTER TABLE lookup ALTER COLUMN name SET DEFAULT 'a';"),
+            // passes: the column reaches every partition
+            ("CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');", "DROP TABLE events;"),
+            ("ALTER TABLE events ADD COLUMN kind text;", "ALTER TABLE events DROP COLUMN kind;"),
+            // passes: a rename undone, with a view that prints the name
+            ("CREATE VIEW lookup_names AS SELECT name FROM lookup;", "DROP VIEW lookup_names;"),
+            ("ALTER TABLE lookup RENAME COLUMN name TO title;", "ALTER TABLE lookup RENAME COLUMN title TO name;"),
+            // fails: the rename is not undone
+            ("ALTER TABLE lookup RENAME TO lookups;", "SELECT 1;"),
+        ])
+        let history = try MigrationDirectory.load(dir).history()
+        let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
+        XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10"], "\(report.findings.map(\.message))")
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.lookup: rows differ after the downgrade of r03") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r04 leftover table public.lookup differs after the downgrade of r04: grant PUBLIC") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r10 leftover table public.lookups remains after the downgrade of r10") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
     func testCLIExitCodesAndJSON() throws {

@@ -59,9 +59,14 @@ final class ChangeTracker {
     }
 
     /// `closure(classid, objid, depth)`: the rows of CTE `seeds` and, to six levels, what depends
-    /// on them (`pg_depend`, normal and automatic) and their inheritance children (an ALTER TABLE
-    /// recurses to partitions); one index lookup per object.
-    static let closureCTE = """
+    /// on them (`pg_depend`: normal and automatic, and the relations internal to them, such as
+    /// the index behind a constraint) and their inheritance children (an ALTER TABLE recurses to
+    /// partitions); one index lookup per object.
+    static let closureCTE = closureCTE(following: "d.deptype IN ('n', 'a') OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)")
+
+    /// The closure CTE following the `pg_depend` rows `condition` (on `d`) accepts.
+    static func closureCTE(following condition: String) -> String {
+        """
         closure(classid, objid, depth) AS (
             SELECT classid, objid, 0 FROM seeds
             UNION ALL
@@ -69,7 +74,7 @@ final class ChangeTracker {
             FROM closure c
             CROSS JOIN LATERAL (
                 SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
-                WHERE d.refclassid = c.classid AND d.refobjid = c.objid AND d.deptype IN ('n', 'a')
+                WHERE d.refclassid = c.classid AND d.refobjid = c.objid AND (\(condition))
                 UNION ALL
                 SELECT 'pg_class'::regclass::oid, i.inhrelid FROM pg_catalog.pg_inherits i
                 WHERE c.classid = 'pg_class'::regclass AND i.inhparent = c.objid
@@ -78,6 +83,7 @@ final class ChangeTracker {
             WHERE c.depth < 6
         )
         """
+    }
 
     static let sql = """
         WITH RECURSIVE seeds(classid, objid) AS (

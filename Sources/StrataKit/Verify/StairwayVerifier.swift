@@ -5,11 +5,17 @@ import StrataSchema
 /// `strata verify stairway` (DESIGN §5): for each revision, upgrade one, downgrade one and
 /// compare with the state before; upgrade again and compare with the first upgrade.
 ///
-/// It does not take a whole-schema snapshot per step (that makes a stairway O(N²)): it keeps an
-/// in-memory model of the database, and after each step reflects only what the step touched
-/// (`ChangeTracker`), comparing and updating that slice of the model. A full reflection at the
-/// end must equal the model; if it does not, the difference is reported as a failure, so a gap in
-/// the tracking can never pass silently.
+/// It never takes a whole-schema snapshot per step (that makes a stairway O(N²)). On a server
+/// where it may create event triggers (a superuser: the embedded server), each step reports
+/// what it touched and those objects' fingerprints in the step's own round trip
+/// (`StepRecorder`); the verifier keeps the fingerprints of every object and compares, per
+/// revision, the touched objects before the up with after the down, and after the first up with
+/// after the second. A revision whose fingerprints differ is explained exactly: the verifier builds
+/// the state before it in a second scratch database and compares full reflections around the
+/// revision (`explain`), so every finding is a reflection diff. Elsewhere it keeps an in-memory
+/// model of the reflected database and reflects only what each step touched (`ChangeTracker`).
+/// Either way a full comparison at the end must agree with what was tracked, so a gap in the
+/// tracking can never pass silently.
 public struct StairwayVerifier {
     public struct Finding: Sendable, Codable {
         public enum Kind: String, Sendable, Codable {
@@ -71,7 +77,7 @@ public struct StairwayVerifier {
         /// Event triggers record what each step touched (`StepRecorder`); else every step is scanned.
         let recording: Bool
         let reset: String
-        init(_ database: ConnectionString) throws {
+        init(_ database: ConnectionString, record: Bool = true) throws {
             self.database = database
             connection = try PGConnection(database)
             tracker = ChangeTracker(connection: connection)
@@ -80,27 +86,53 @@ public struct StairwayVerifier {
             let flush = connection.serverVersionNumber >= 150000
             reset = StairwayVerifier.resetSession(flushStatistics: flush)
             try connection.execute(reset)
-            recording = try StepRecorder.install(on: connection)
+            recording = record ? try StepRecorder.install(on: connection) : false
         }
     }
 
+    /// What a step touched: catalog refs, and with the recorder their entries after the step.
+    private struct Touched {
+        var refs: Set<CatalogRef>
+        var entries: [CatalogRef: StepRecorder.Entry?] = [:]
+        /// The refs reached themselves (all their indexes are among the entries).
+        var wholes: Set<CatalogRef> = []
+        /// Objects that refer to touched ones, by the touched object.
+        var dependents: [CatalogRef: Set<CatalogRef>] = [:]
+    }
+
     /// Runs one section in its own transaction (or statement by statement when the revision is
-    /// not transactional); returns the refs it touched. A transactional section with the recorder
-    /// is one round trip: BEGIN, the section, the capture, COMMIT and the session reset.
-    private func step(_ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>) throws -> Set<CatalogRef> {
+    /// not transactional); returns what it touched (nothing when `track` is false). A
+    /// transactional section with the recorder is one round trip: BEGIN, the section, the
+    /// capture, COMMIT and the session reset.
+    private func step(
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>, track: Bool = true
+    ) throws -> Touched {
         let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
         let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let prefix = "BEGIN;\n"
         let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
         do {
-            if revision.transactional && session.recording {
+            if revision.transactional && (session.recording || !track) {
                 let results = try session.connection.executeAll(
-                    body + "EXECUTE \(StepRecorder.captureStatement); COMMIT; " + session.reset)
+                    body + (track ? StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " : "") + "COMMIT; " + session.reset)
+                guard track else { return Touched(refs: []) }
                 guard let capture = StepRecorder.capture(in: results) else {
                     throw PostgresError(kind: .client, message: "the step's capture returned no result")
                 }
-                guard capture.needsScan else { return capture.refs }
-                return try capture.refs.union(session.tracker.touched(from: capture.xid, known: known))
+                var touched = Touched(refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents)
+                if capture.needsScan {
+                    let scanned = try session.tracker.touched(from: capture.xid, known: known)
+                    let more = try StepRecorder.entries(of: scanned, on: session.connection)
+                    touched.refs.formUnion(scanned)
+                    touched.entries.merge(more.entries) { first, _ in first }
+                    touched.wholes.formUnion(more.wholes)
+                }
+                return touched
+            }
+            if !track {
+                for statement in SQLScanner(sql).statements() { try session.connection.execute(statement.text) }
+                try session.connection.execute(session.reset)
+                return Touched(refs: [])
             }
             let from = try session.tracker.nextXID()
             var written = Set<CatalogRef>()
@@ -114,7 +146,10 @@ public struct StairwayVerifier {
                 if session.recording { try StepRecorder.clearLog(on: session.connection) }
                 written = Set(known.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
             }
-            return try session.tracker.touched(from: from, known: known).union(written)
+            let refs = try session.tracker.touched(from: from, known: known).union(written)
+            guard session.recording else { return Touched(refs: refs) }
+            let more = try StepRecorder.entries(of: refs, on: session.connection)
+            return Touched(refs: refs, entries: more.entries, wholes: more.wholes)
         } catch var error as PostgresError {
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)
@@ -145,22 +180,248 @@ public struct StairwayVerifier {
         Set(snapshot.objects.values.compactMap(\.catalog))
     }
 
+    /// The findings of a down compared with the state before its up.
+    private func downFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
+        changes.map { change in
+            switch change.kind {
+            case .added: return (.leftover, "\(change.object) remains after the downgrade of \(revision.id)")
+            case .removed: return (.leftover, "\(change.object) is missing after the downgrade of \(revision.id) (it existed before the upgrade)")
+            case .changed: return (.leftover, "\(change.object) differs after the downgrade of \(revision.id): \(change.attribute ?? "") \(change.old ?? "(none)") → \(change.new ?? "(none)")")
+            case .moved: return (.columnOrder, "\(change.object) moved from position \(change.old ?? "?") to \(change.new ?? "?") after the downgrade of \(revision.id)")
+            case .data: return (.data, "\(change.object): rows differ after the downgrade of \(revision.id) (\(change.attribute ?? "") \(change.old ?? "") → \(change.new ?? ""))")
+            }
+        }
+    }
+
+    /// The findings of a second up compared with the first. Rows inserted again get new identity
+    /// and serial values; only a different row count is a finding here (the down comparison checks
+    /// contents exactly).
+    private func reupFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
+        changes.compactMap { change in
+            if change.kind == .data && change.attribute == "hash" { return nil }
+            return (change.kind == .moved ? .columnOrder : .reupDiffers, "after down and up again, \(revision.id) builds something else: \(DiffText.line(change))")
+        }
+    }
+
+    /// Calls `body` for each revision from `startIndex` (it returns false to stop) with a
+    /// `report` that records a finding against the revision; a revision with findings failed.
+    private func eachRevision(
+        from startIndex: Int, findings: inout [Finding], failed: inout [String],
+        _ body: (Int, Revision, (Finding.Kind, String) -> Void) throws -> Bool
+    ) throws {
+        let pending = Array(history.revisions[startIndex...])
+        for (offset, revision) in pending.enumerated() {
+            progress?(offset + 1, pending.count, revision)
+            var found: [Finding] = []
+            let goOn = try body(startIndex + offset, revision) { kind, message in
+                found.append(Finding(revision: revision.id, file: file(revision), kind: kind, message: message))
+            }
+            findings += found
+            if !found.isEmpty { failed.append(revision.id) }
+            if !goOn { return }
+        }
+    }
+
     /// Runs the stairway from `since` (or the first revision).
     public func run(since: String? = nil) throws -> Report {
-        let started = Date()
         var startIndex = 0
         if let since { startIndex = history.position(of: try history.resolve(since).id) ?? 0 }
+        let session = try Session(try scratch.database("strata_stairway"), record: !Self.reflectEveryStep)
+        return session.recording ? try runFingerprinted(session, from: startIndex) : try runReflecting(session, from: startIndex)
+    }
+
+    /// Tests set this to check the path servers without event triggers take.
+    nonisolated(unsafe) static var reflectEveryStep = false
+
+    // MARK: - With the recorder: fingerprints, and reflections only to explain a difference
+
+    private func runFingerprinted(_ first: Session, from startIndex: Int) throws -> Report {
+        let started = Date()
         var findings: [Finding] = []
         var failed: [String] = []
-
-        var session = try Session(try scratch.database("strata_stairway"))
-        /// Builds a fresh database at position `index` (revisions 0…index applied) and reflects it.
-        func rebuild(at index: Int) throws -> Snapshot {
+        var session = first
+        /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
+        func rebuild(at index: Int) throws -> [CatalogRef: StepRecorder.Entry] {
             session.connection.close()
             scratch.drop(session.database)
             session = try Session(try scratch.database("strata_stairway"))
             if index >= 0 {
-                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, known: []) }
+                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, known: [], track: false) }
+            }
+            return try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
+        }
+        var live: [CatalogRef: StepRecorder.Entry]
+        if startIndex > 0 {
+            live = try rebuild(at: startIndex - 1)
+        } else {
+            live = try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
+        }
+        var children: [CatalogRef: Set<CatalogRef>] = [:]
+        for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
+        /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
+        /// returns what they replaced.
+        func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
+            var touched = step
+            // Objects that print something of a touched object that changed (a rename) change too.
+            var refresh = Set<CatalogRef>()
+            for (ref, new) in touched.entries {
+                guard let new, let old = live[ref], old.renamed(in: new) else { continue }
+                refresh.formUnion(touched.dependents[ref] ?? [])
+            }
+            if !refresh.isEmpty {
+                let more = try StepRecorder.entries(of: refresh, on: session.connection)
+                touched.entries.merge(more.entries) { first, _ in first }
+                touched.wholes.formUnion(more.wholes)
+            }
+            var entries = touched.entries
+            for ref in touched.wholes {
+                for child in children[ref] ?? [] where entries[child] == nil { entries[child] = .some(nil) }
+            }
+            var previous: [CatalogRef: StepRecorder.Entry?] = [:]
+            for (ref, entry) in entries {
+                let old = live[ref]
+                previous[ref] = .some(old)
+                if let owner = old?.owner { children[owner]?.remove(ref) }
+                if let owner = entry?.owner { children[owner, default: []].insert(ref) }
+                live[ref] = entry
+            }
+            return previous
+        }
+        func known() -> Set<CatalogRef> { Set(live.keys.filter { $0.classID != 0 }) }
+
+        let pending = Array(history.revisions[startIndex...])
+        try eachRevision(from: startIndex, findings: &findings, failed: &failed) { index, revision, report in
+
+            // 1. Up.
+            let up: Touched
+            do {
+                up = try step(session, revision, .up, known: known())
+            } catch let error as MigrationError {
+                report(.error, "up failed at \(error.location): \(error.server.description)")
+                return false  // later revisions build on this one: the stairway cannot go on
+            }
+            let beforeUp = try apply(up)
+            let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
+
+            // 2. Down, compared with the state before the up.
+            guard revision.isReversible else {
+                report(.error, "no down section: the revision is irreversible")
+                return true
+            }
+            let down: Touched
+            do {
+                down = try step(session, revision, .down, known: known())
+            } catch let error as MigrationError {
+                report(.error, "down failed at \(error.location): \(error.server.description)")
+                return true  // the down's transaction was rolled back: the database is as after the up
+            }
+            let beforeDown = try apply(down)
+            let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
+            let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
+            let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
+
+            // 3. Up again, compared with the first up.
+            let reup: Touched
+            do {
+                reup = try step(session, revision, .up, known: known())
+            } catch let error as MigrationError {
+                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
+                if downDiffers { try explain(index, down: true, reup: false).forEach { report($0.0, $0.1) } }
+                live = try rebuild(at: index)
+                return true
+            }
+            let beforeReup = try apply(reup)
+            let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
+            let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
+                if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
+                return beforeDown[ref] ?? beforeReup[ref] ?? nil
+            }
+            let reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
+
+            if downDiffers || reupDiffers {
+                // The fingerprints say something differs: find out what, exactly, with reflections.
+                try explain(index, down: downDiffers, reup: reupDiffers).forEach { report($0.0, $0.1) }
+            }
+            return true
+        }
+
+        // Backstop: what was tracked must equal the fingerprints of the whole database.
+        let full = try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
+        let tracked = Set(live.values)
+        let actual = Set(full.values)
+        for entry in actual.subtracting(tracked).sorted(by: { $0.identity < $1.identity }) {
+            let was = tracked.contains { $0.identity == entry.identity }
+            findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
+                                    message: "the full comparison at the end found what the per-step tracking missed: \(entry.identity) \(was ? "changed" : "appeared")"))
+        }
+        for entry in tracked.subtracting(actual).sorted(by: { $0.identity < $1.identity }) where !actual.contains(where: { $0.identity == entry.identity }) {
+            findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
+                                    message: "the full comparison at the end found what the per-step tracking missed: \(entry.identity) vanished"))
+        }
+        session.connection.close()
+        scratch.drop(session.database)
+        return Report(checked: pending.count, failedRevisions: failed, findings: findings, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Whether two states of the same objects are equal, object for object by identity (an
+    /// object dropped and created again has another OID but the same identity).
+    static func sameStates(_ a: [StepRecorder.Entry?], _ b: [StepRecorder.Entry?], rowCountsOnly: Bool = false) -> Bool {
+        func counted(_ entries: [StepRecorder.Entry?]) -> [StepRecorder.Entry: Int] {
+            var counts: [StepRecorder.Entry: Int] = [:]
+            for case var entry? in entries {
+                if rowCountsOnly, entry.identity.hasPrefix("rows of "), let colon = entry.fingerprint.firstIndex(of: ":") {
+                    entry.fingerprint = String(entry.fingerprint[..<colon])
+                }
+                counts[entry, default: 0] += 1
+            }
+            return counts
+        }
+        return counted(a) == counted(b)
+    }
+
+    /// The exact differences around revision `index`, from full reflections in a database of
+    /// its own built to the revision before: before the up against after the down (`down`), and
+    /// after the first up against after the second (`reup`).
+    private func explain(_ index: Int, down: Bool, reup: Bool) throws -> [(Finding.Kind, String)] {
+        let revision = history.revisions[index]
+        let session = try Session(try scratch.database("strata_stairway_explain"), record: false)
+        defer {
+            session.connection.close()
+            scratch.drop(session.database)
+        }
+        for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, known: [], track: false) }
+        var findings: [(Finding.Kind, String)] = []
+        do {
+            let before = try reflect(session, scope: nil)
+            _ = try step(session, revision, .up, known: [], track: false)
+            let afterUp = try reflect(session, scope: nil)
+            _ = try step(session, revision, .down, known: [], track: false)
+            let afterDown = try reflect(session, scope: nil)
+            if down { findings += downFindings(SchemaDiff(from: before, to: afterDown).changes, revision) }
+            if reup {
+                _ = try step(session, revision, .up, known: [], track: false)
+                findings += reupFindings(SchemaDiff(from: afterUp, to: try reflect(session, scope: nil)).changes, revision)
+            }
+        } catch let error as MigrationError {
+            findings.append((.error, "\(error.direction == .up ? "up" : "down") failed at \(error.location): \(error.server.description)"))
+        }
+        return findings
+    }
+
+    // MARK: - Without the recorder: an in-memory model, scoped reflections after every step
+
+    private func runReflecting(_ first: Session, from startIndex: Int) throws -> Report {
+        let started = Date()
+        var findings: [Finding] = []
+        var failed: [String] = []
+        var session = first
+        /// Builds a fresh database at position `index` (revisions 0…index applied) and reflects it.
+        func rebuild(at index: Int) throws -> Snapshot {
+            session.connection.close()
+            scratch.drop(session.database)
+            session = try Session(try scratch.database("strata_stairway"), record: false)
+            if index >= 0 {
+                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, known: [], track: false) }
             }
             return try reflect(session, scope: nil)
         }
@@ -172,24 +433,15 @@ public struct StairwayVerifier {
         }
 
         let pending = Array(history.revisions[startIndex...])
-        for (offset, revision) in pending.enumerated() {
-            progress?(offset + 1, pending.count, revision)
-            let index = startIndex + offset
-            var revisionFailed = false
-            func report(_ kind: Finding.Kind, _ message: String) {
-                findings.append(Finding(revision: revision.id, file: file(revision), kind: kind, message: message))
-                revisionFailed = true
-            }
+        try eachRevision(from: startIndex, findings: &findings, failed: &failed) { index, revision, report in
 
             // 1. Up.
             let upTouched: Set<CatalogRef>
             do {
-                upTouched = try step(session, revision, .up, known: refs(model))
+                upTouched = try step(session, revision, .up, known: refs(model)).refs
             } catch let error as MigrationError {
                 report(.error, "up failed at \(error.location): \(error.server.description)")
-                failed.append(revision.id)
-                // Later revisions build on this one: the stairway cannot go on.
-                break
+                return false  // later revisions build on this one: the stairway cannot go on
             }
             let afterUp = try reflect(session, scope: upTouched)
             let modelUp = apply(afterUp, to: model)
@@ -197,52 +449,35 @@ public struct StairwayVerifier {
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
                 report(.error, "no down section: the revision is irreversible")
-                failed.append(revision.id)
                 model = modelUp
-                continue
+                return true
             }
             let downTouched: Set<CatalogRef>
             do {
-                downTouched = try step(session, revision, .down, known: refs(modelUp))
+                downTouched = try step(session, revision, .down, known: refs(modelUp)).refs
             } catch let error as MigrationError {
                 report(.error, "down failed at \(error.location): \(error.server.description)")
-                failed.append(revision.id)
                 model = modelUp  // the down's transaction was rolled back: the database is as after the up
-                continue
+                return true
             }
             let scopeDown = upTouched.union(downTouched)
             let afterDown = try reflect(session, scope: scopeDown)
-            for change in SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes {
-                switch change.kind {
-                case .added: report(.leftover, "\(change.object) remains after the downgrade of \(revision.id)")
-                case .removed: report(.leftover, "\(change.object) is missing after the downgrade of \(revision.id) (it existed before the upgrade)")
-                case .changed: report(.leftover, "\(change.object) differs after the downgrade of \(revision.id): \(change.attribute ?? "") \(change.old ?? "(none)") → \(change.new ?? "(none)")")
-                case .moved: report(.columnOrder, "\(change.object) moved from position \(change.old ?? "?") to \(change.new ?? "?") after the downgrade of \(revision.id)")
-                case .data: report(.data, "\(change.object): rows differ after the downgrade of \(revision.id) (\(change.attribute ?? "") \(change.old ?? "") → \(change.new ?? ""))")
-                }
-            }
+            downFindings(SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes, revision).forEach { report($0.0, $0.1) }
             let modelDown = apply(afterDown, to: modelUp)
 
             // 3. Up again, compared with the first up.
             let reupTouched: Set<CatalogRef>
             do {
-                reupTouched = try step(session, revision, .up, known: refs(modelDown))
+                reupTouched = try step(session, revision, .up, known: refs(modelDown)).refs
             } catch let error as MigrationError {
                 report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                failed.append(revision.id)
                 model = try rebuild(at: index)
-                continue
+                return true
             }
             let afterReup = try reflect(session, scope: scopeDown.union(reupTouched))
-            for change in SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes {
-                // Rows inserted again get new identity and serial values; only a different row
-                // count is a finding here (the down comparison above checks contents exactly).
-                if change.kind == .data && change.attribute == "hash" { continue }
-                let line = DiffText.line(change)
-                report(change.kind == .moved ? .columnOrder : .reupDiffers, "after down and up again, \(revision.id) builds something else: \(line)")
-            }
+            reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision).forEach { report($0.0, $0.1) }
             model = apply(afterReup, to: modelDown)
-            if revisionFailed { failed.append(revision.id) }
+            return true
         }
 
         // Backstop: the model must equal a full reflection of the database.

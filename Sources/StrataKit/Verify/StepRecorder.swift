@@ -24,6 +24,13 @@ import StrataSchema
 /// every step. The recorder lives in `information_schema`, which reflection never reads.
 final class StepRecorder {
     static let captureStatement = "strata_stairway_capture"
+    /// The settings fingerprints are computed under (every name qualified, every value printed
+    /// the same way), local to the transaction; the capture is prepared under them too, so that
+    /// its plan stays valid.
+    static let settings = """
+        SET LOCAL search_path = ''; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
+        SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'
+        """
     /// The first column's name in the capture's result: how the caller finds it among the step's results.
     static let marker = "strata_stairway_kind"
 
@@ -33,7 +40,8 @@ final class StepRecorder {
         guard superuser else { return false }
         do {
             try connection.execute(installSQL)
-            try connection.execute("PREPARE \(captureStatement) AS \(captureSQL)")
+            // Sorting a handful of rows costs less than building the hash tables the planner sizes for more.
+            try connection.execute("BEGIN; \(settings); SET LOCAL enable_hashagg = off; PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
             return true
         } catch let error as PostgresError where error.kind == .server {
             // No PL/pgSQL in the template, say: scanning still works.
@@ -42,25 +50,192 @@ final class StepRecorder {
         }
     }
 
-    static let installSQL = """
+    static let installSQL = #"""
         BEGIN;
-        CREATE UNLOGGED TABLE information_schema.strata_stairway_log (classid oid, objid oid);
+        CREATE UNLOGGED TABLE information_schema.strata_stairway_log (classid oid, objid oid, owner_classid oid, owner_objid oid);
         CREATE FUNCTION information_schema.strata_stairway_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO information_schema.strata_stairway_log
+            INSERT INTO information_schema.strata_stairway_log (classid, objid)
             SELECT classid, objid FROM pg_catalog.pg_event_trigger_ddl_commands();
         END $$;
         CREATE FUNCTION information_schema.strata_stairway_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
         BEGIN
+            -- A dropped constraint, default, trigger, policy or rule is part of its table's (or
+            -- domain's) entry: log the owner, found by name while it still exists.
             INSERT INTO information_schema.strata_stairway_log
-            SELECT classid, objid FROM pg_catalog.pg_event_trigger_dropped_objects();
+            SELECT d.classid, d.objid,
+                   CASE WHEN d.object_type = 'domain constraint' THEN 'pg_type'::regclass::oid
+                        WHEN d.object_type IN ('table constraint', 'default value', 'trigger', 'policy', 'rule') THEN 'pg_class'::regclass::oid END,
+                   CASE WHEN d.object_type = 'domain constraint' THEN pg_catalog.to_regtype(d.address_names[1])::oid
+                        WHEN d.object_type IN ('table constraint', 'default value', 'trigger', 'policy', 'rule')
+                        THEN pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::oid END
+            FROM pg_catalog.pg_event_trigger_dropped_objects() AS d;
         END $$;
         CREATE EVENT TRIGGER strata_stairway_ddl ON ddl_command_end EXECUTE FUNCTION information_schema.strata_stairway_ddl();
         CREATE EVENT TRIGGER strata_stairway_drop ON sql_drop EXECUTE FUNCTION information_schema.strata_stairway_drop();
         ALTER EVENT TRIGGER strata_stairway_ddl ENABLE ALWAYS;
         ALTER EVENT TRIGGER strata_stairway_drop ENABLE ALWAYS;
+        CREATE FUNCTION information_schema.strata_stairway_fp(c oid, o oid, nested boolean DEFAULT false) RETURNS text
+        LANGUAGE plpgsql STABLE
+        AS $fn$
+        DECLARE
+            r text;
+            relkind_ "char";
+            owner text;
+            names text;
+        BEGIN
+            IF c = 0 THEN
+                -- the rows of a table
+                IF NOT EXISTS (SELECT FROM pg_class x JOIN pg_namespace n ON n.oid = x.relnamespace
+                               WHERE x.oid = o AND x.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_') THEN
+                    RETURN NULL;
+                END IF;
+                EXECUTE format('SELECT count(*) || '':'' || md5(coalesce(string_agg(t::text, E''\n'' ORDER BY t::text COLLATE "C"), '''')) FROM ONLY %s AS t', o::regclass)
+                INTO r;
+                RETURN 'rows of ' || pg_describe_object('pg_class'::regclass, o, 0) || E'\x1c' || r;
+            ELSIF c = 'pg_class'::regclass THEN
+                SELECT x.relkind,
+                    concat_ws(E'\x1e',
+                        -- every column of pg_class (PostgreSQL 15) but OIDs and physical state
+                        ROW(x.relname, x.relowner, x.relam, x.reltablespace, x.relisshared, x.relpersistence, x.relkind, x.relchecks,
+                            x.relrowsecurity, x.relforcerowsecurity, x.relispopulated, x.relreplident, x.relispartition, x.relacl,
+                            x.reloptions)::text,
+                        n.nspname, x.reloftype::regtype::text, pg_get_expr(x.relpartbound, x.oid),
+                        (SELECT string_agg(coalesce(da.attname, '') || ':' || ds.description, E'\x1d' ORDER BY ds.objsubid)
+                         FROM pg_description ds LEFT JOIN pg_attribute da ON da.attrelid = o AND da.attnum = ds.objsubid AND ds.objsubid > 0
+                         WHERE ds.objoid = o AND ds.classoid = 'pg_class'::regclass))
+                INTO relkind_, r
+                FROM pg_class x
+                JOIN pg_namespace n ON n.oid = x.relnamespace
+                WHERE x.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
+                IF relkind_ IN ('i', 'I') THEN
+                    SELECT concat_ws(E'\x1e', r, ROW(i.indnatts, i.indnkeyatts, i.indisunique, i.indnullsnotdistinct, i.indisprimary,
+                                     i.indisexclusion, i.indimmediate, i.indisclustered, i.indisvalid, i.indisreplident, i.indoption)::text,
+                                     pg_get_indexdef(i.indexrelid)), '1259:' || i.indrelid
+                    INTO r, owner FROM pg_index i WHERE i.indexrelid = o;
+                ELSIF relkind_ = 'S' THEN
+                    SELECT concat_ws(E'\x1e', r, (SELECT ROW(s.seqtypid, s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle)::text FROM pg_sequence s WHERE s.seqrelid = o),
+                        (SELECT string_agg(dp.deptype::text || ':' || dp.refobjid::regclass::text || ':' || coalesce((SELECT da.attname FROM pg_attribute da WHERE da.attrelid = dp.refobjid AND da.attnum = dp.refobjsubid), ''), ',' ORDER BY 1)
+                         FROM pg_depend dp WHERE dp.classid = 'pg_class'::regclass AND dp.objid = o AND dp.objsubid = 0
+                           AND dp.refclassid = 'pg_class'::regclass AND dp.deptype IN ('a', 'i')))
+                    INTO r;
+                ELSIF relkind_ = 'c' AND NOT nested THEN
+            RETURN NULL;  -- a composite type's relation: part of the type's entry
+        ELSIF relkind_ IS NOT NULL THEN
+                    SELECT string_agg(a.attnum || '=' || a.attname, E'\x1d' ORDER BY a.attnum) INTO names
+                    FROM pg_attribute a WHERE a.attrelid = o AND a.attnum > 0 AND NOT a.attisdropped;
+                    SELECT concat_ws(E'\x1e', r,
+                        -- every column of pg_attribute (PostgreSQL 15) but OIDs, positions and physical state
+                        (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, a.attcompression, a.attnotnull,
+                                                         a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, a.attacl,
+                                                         a.attoptions, a.attfdwoptions)::text,
+                                                     format_type(a.atttypid, a.atttypmod), a.attcollation::regcollation::text,
+                                                     pg_get_expr(ad.adbin, ad.adrelid)), E'\x1d' ORDER BY a.attnum)
+                         FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                         WHERE a.attrelid = o AND a.attnum > 0 AND NOT a.attisdropped),
+                        (SELECT string_agg(i.inhseqno::text || ':' || i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
+                         FROM pg_inherits i WHERE i.inhrelid = o),
+                        (SELECT pg_get_partkeydef(p.partrelid) FROM pg_partitioned_table p WHERE p.partrelid = o),
+                        CASE WHEN relkind_ IN ('v', 'm') THEN pg_get_viewdef(o) END,
+                        -- constraints, triggers, policies and rules belong to the table's entry
+                        (SELECT string_agg(concat_ws(E'\x1f', k.conname,
+                                    ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype,
+                                        k.conislocal, k.coninhcount, k.connoinherit)::text,
+                                    pg_get_constraintdef(k.oid),
+                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
+                                E'\x1d' ORDER BY k.conname)
+                         FROM pg_constraint k WHERE k.conrelid = o),
+                        (SELECT string_agg(concat_ws(E'\x1f', pg_get_triggerdef(g.oid), g.tgenabled,
+                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass)),
+                                E'\x1d' ORDER BY g.tgname)
+                         FROM pg_trigger g WHERE g.tgrelid = o AND NOT g.tgisinternal),
+                        (SELECT string_agg(concat_ws(E'\x1f', (to_jsonb(p) - '{oid,polrelid,polqual,polwithcheck}'::text[])::text,
+                                    pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_policy'::regclass)),
+                                E'\x1d' ORDER BY p.polname)
+                         FROM pg_policy p WHERE p.polrelid = o),
+                        (SELECT string_agg(concat_ws(E'\x1f', pg_get_ruledef(w.oid), w.ev_enabled,
+                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = w.oid AND ds.classoid = 'pg_rewrite'::regclass)),
+                                E'\x1d' ORDER BY w.rulename)
+                         FROM pg_rewrite w WHERE w.ev_class = o AND w.rulename <> '_RETURN'))
+                    INTO r;
+                END IF;
+            ELSIF c = 'pg_type'::regclass THEN
+                SELECT concat_ws(E'\x1e',
+                    (to_jsonb(t) - '{oid,typnamespace,typrelid,typelem,typarray,typbasetype,typdefaultbin,typcollation,typsubscript}'::text[])::text,
+                    t.typnamespace::regnamespace::text, format_type(t.typbasetype, t.typtypmod), t.typelem::regtype::text,
+                -- a composite type's attributes
+                (SELECT information_schema.strata_stairway_fp('pg_class'::regclass, t.typrelid, true) FROM pg_class tc
+                 WHERE tc.oid = t.typrelid AND tc.relkind = 'c'),
+                    pg_get_expr(t.typdefaultbin, 0), t.typcollation::regcollation::text, t.typrelid::regclass::text,
+                    (SELECT string_agg(e.enumlabel, E'\x1f' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = o),
+                    (SELECT concat_ws(',', format_type(g.rngsubtype, NULL), g.rngcollation::regcollation::text, g.rngsubopc::regclass::text,
+                                      g.rngcanonical::text, g.rngsubdiff::text) FROM pg_range g WHERE g.rngtypid = o),
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_type'::regclass),
+                    (SELECT string_agg(concat_ws(E'\x1f', k.conname, k.convalidated::text, pg_get_constraintdef(k.oid),
+                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
+                            E'\x1d' ORDER BY k.conname)
+                     FROM pg_constraint k WHERE k.contypid = o))
+                INTO r
+                FROM pg_type t
+                JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+              -- not a table's row type, nor an array type: reflection shows them through their table or element
+              AND NOT EXISTS (SELECT FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind <> 'c')
+              AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid);
+            ELSIF c = 'pg_statistic_ext'::regclass THEN
+                SELECT concat_ws(E'\x1e', pg_get_statisticsobjdef(s.oid), s.stxstattarget,
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_statistic_ext'::regclass))
+                INTO r
+                FROM pg_statistic_ext s WHERE s.oid = o;
+            ELSIF c = 'pg_proc'::regclass THEN
+                SELECT concat_ws(E'\x1e',
+                    (to_jsonb(p) - '{oid,pronamespace,prorettype,proargtypes,proallargtypes,protrftypes,prosupport,prosqlbody}'::text[])::text,
+                    p.pronamespace::regnamespace::text, format_type(p.prorettype, NULL), oidvectortypes(p.proargtypes),
+                    p.proallargtypes::regtype[]::text, pg_get_function_sqlbody(p.oid),
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_proc'::regclass))
+                INTO r
+                FROM pg_proc p
+                JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE p.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
+            ELSIF c = 'pg_namespace'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(n) - '{oid}'::text[])::text,
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_namespace'::regclass))
+                INTO r
+                FROM pg_namespace n WHERE n.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
+            ELSIF c = 'pg_extension'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(e) - '{oid,extnamespace,extconfig}'::text[])::text,
+                    e.extnamespace::regnamespace::text, e.extconfig::regclass[]::text,
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_extension'::regclass))
+                INTO r
+                FROM pg_extension e WHERE e.oid = o;
+            ELSIF c = 'pg_default_acl'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(a) - '{oid,defaclnamespace}'::text[])::text, NULLIF(a.defaclnamespace, 0)::regnamespace::text)
+                INTO r
+                FROM pg_default_acl a WHERE a.oid = o;
+            ELSIF c = 'pg_collation'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(l) - '{oid,collnamespace}'::text[])::text, l.collnamespace::regnamespace::text,
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_collation'::regclass))
+                INTO r
+                FROM pg_collation l WHERE l.oid = o;
+            ELSIF c = 'pg_event_trigger'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(v) - '{oid,evtfoid}'::text[])::text, v.evtfoid::regprocedure::text,
+                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_event_trigger'::regclass))
+                INTO r
+                FROM pg_event_trigger v WHERE v.oid = o AND v.evtname !~ '^strata_stairway_';
+            ELSE
+                RETURN NULL;
+            END IF;
+            -- What objects that refer to this one print of it: its name, its columns' names, its labels.
+            IF c = 'pg_type'::regclass THEN
+                names := (SELECT string_agg(e.oid || '=' || e.enumlabel, E'\x1d' ORDER BY e.oid) FROM pg_enum e WHERE e.enumtypid = o);
+            END IF;
+            RETURN pg_describe_object(c, o, 0) || E'\x1c' || md5(r) || E'\x1c' || coalesce(owner, '')
+                || E'\x1c' || coalesce(names, '');
+        END
+        $fn$;;
         COMMIT
-        """
+        """#
 
     /// The catalogs reflection reads, but `pg_class` (the capture scans it): a write to any of them in
     /// a step without DDL means something changed the schema behind the event triggers' back.
@@ -71,25 +246,84 @@ final class StepRecorder {
         "pg_depend", "pg_init_privs", "pg_am", "pg_cast", "pg_operator", "pg_opclass", "pg_language",
     ]
 
+    /// `closure(classid, objid, depth)`: the rows of CTE `seeds` and what belongs to them: what
+    /// depends on them automatically (`pg_depend` 'a': a table's constraints, defaults, indexes,
+    /// triggers, policies, rules, statistics, owned sequences), the relations internal to them (the
+    /// index behind a constraint) and their inheritance children (an ALTER TABLE recurses to
+    /// partitions). Objects that merely refer to them (normal dependencies: a foreign key on
+    /// another table, a view) are listed apart (`dep` rows) and refreshed only when what they
+    /// print of the object changed.
+    static let ownedClosureCTE = ChangeTracker.closureCTE(following: "d.deptype = 'a' OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)")
+
+    /// `objects(classid, objid, whole)`: what `closure` reached, a constraint, default, trigger,
+    /// policy or rule replaced by the table (or domain) whose entry it is part of; `whole` when
+    /// the closure reached the object itself (so it also reached all of its indexes).
+    static let objectsCTE = """
+        objects AS (
+            SELECT m.classid, m.objid, bool_or(m.classid = c.classid) AS whole
+            FROM (SELECT DISTINCT classid, objid FROM closure) c
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN c.classid = 'pg_constraint'::regclass
+                            THEN (SELECT CASE WHEN k.conrelid <> 0 THEN 'pg_class'::regclass::oid ELSE 'pg_type'::regclass::oid END
+                                  FROM pg_catalog.pg_constraint k WHERE k.oid = c.objid)
+                            WHEN c.classid IN ('pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass)
+                            THEN 'pg_class'::regclass::oid
+                            ELSE c.classid END AS classid,
+                       CASE c.classid
+                            WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END
+                                                                 FROM pg_catalog.pg_constraint k WHERE k.oid = c.objid)
+                            WHEN 'pg_trigger'::regclass THEN (SELECT g.tgrelid FROM pg_catalog.pg_trigger g WHERE g.oid = c.objid)
+                            WHEN 'pg_policy'::regclass THEN (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = c.objid)
+                            WHEN 'pg_rewrite'::regclass THEN (SELECT w.ev_class FROM pg_catalog.pg_rewrite w WHERE w.oid = c.objid)
+                            WHEN 'pg_attrdef'::regclass THEN (SELECT a.adrelid FROM pg_catalog.pg_attrdef a WHERE a.oid = c.objid)
+                            ELSE c.objid END AS objid
+            ) m
+            WHERE m.objid IS NOT NULL AND m.classid IS NOT NULL
+            GROUP BY m.classid, m.objid
+        )
+        """
+
     static let captureSQL = """
         WITH RECURSIVE log AS (
-            DELETE FROM information_schema.strata_stairway_log RETURNING classid, objid
+            DELETE FROM information_schema.strata_stairway_log RETURNING classid, objid, owner_classid, owner_objid
         ),
-        seeds(classid, objid) AS (
-            SELECT classid, objid FROM log WHERE objid IS NOT NULL
-            UNION ALL
-            SELECT 'pg_class'::regclass::oid, c.oid FROM pg_catalog.pg_class c
+        step AS (
+            SELECT pg_catalog.age((pg_catalog.txid_current() % 4294967296)::text::xid) AS age
+        ),
+        written AS (
+            SELECT c.oid, pg_catalog.age(c.xmin) <= (SELECT age FROM step) AS ddl
+            FROM pg_catalog.pg_class c
             WHERE c.oid >= 16384
-              AND (pg_catalog.age(c.xmin) <= pg_catalog.age((pg_catalog.txid_current() % 4294967296)::text::xid)
+              AND (pg_catalog.age(c.xmin) <= (SELECT age FROM step)
                    OR (c.relkind IN ('r', 'p', 'm')
                        AND pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid) + pg_catalog.pg_stat_get_xact_tuples_updated(c.oid)
                            + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) > 0))
               AND c.relnamespace <> 'information_schema'::regnamespace
         ),
-        \(ChangeTracker.closureCTE)
-        SELECT 'ref' AS strata_stairway_kind, classid::text AS classid, objid::text AS objid FROM closure
+        seeds(classid, objid) AS (
+            SELECT classid, objid FROM log WHERE objid IS NOT NULL
+            UNION ALL
+            SELECT owner_classid, owner_objid FROM log WHERE owner_objid IS NOT NULL
+            UNION ALL
+            SELECT 'pg_class'::regclass::oid, oid FROM written WHERE ddl
+        ),
+        \(ownedClosureCTE),
+        \(objectsCTE),
+        refs AS (
+            SELECT classid, objid, whole FROM objects
+            UNION SELECT 0, oid, false FROM written
+            UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
+        )
+        SELECT CASE WHEN whole THEN 'whole' ELSE 'ref' END AS strata_stairway_kind, classid::text AS classid, objid::text AS objid,
+               information_schema.strata_stairway_fp(classid, objid) AS entry
+        FROM refs
         UNION ALL
-        SELECT 'scan', NULL, NULL
+        SELECT 'dep', o.classid::text, o.objid::text, d.classid || ':' || d.objid
+        FROM objects o CROSS JOIN LATERAL (
+            SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
+            WHERE d.refclassid = o.classid AND d.refobjid = o.objid AND d.deptype = 'n' OFFSET 0) d
+        UNION ALL
+        SELECT 'scan', NULL, NULL, NULL
         WHERE EXISTS (SELECT FROM log WHERE objid IS NULL)
            OR pg_catalog.pg_stat_get_xact_tuples_inserted('pg_event_trigger'::regclass)
               + pg_catalog.pg_stat_get_xact_tuples_updated('pg_event_trigger'::regclass)
@@ -99,12 +333,67 @@ final class StepRecorder {
                   WHERE pg_catalog.pg_stat_get_xact_tuples_inserted(c.rel) + pg_catalog.pg_stat_get_xact_tuples_updated(c.rel)
                         + pg_catalog.pg_stat_get_xact_tuples_deleted(c.rel) > 0))
         UNION ALL
-        SELECT 'xid', NULL, pg_catalog.txid_current()::text
+        SELECT 'xid', NULL, pg_catalog.txid_current()::text, NULL
         """
+
+    /// An object's state as the fingerprint function sees it: its identity (`pg_describe_object`,
+    /// e.g. `table public.users`; `rows of table public.users` for a table's contents) and an MD5
+    /// of everything about it that reflection could compare, with the OIDs of other objects
+    /// replaced by their names, so that an object dropped and created again compares equal.
+    struct Entry: Hashable {
+        var identity: String
+        var fingerprint: String
+        /// The table (or domain) a sub-object belongs to: when a step touches the owner, the
+        /// owner's sub-objects the step did not report are gone (SET DEFAULT replaces the old
+        /// default without an event). Not part of the state: an owner created again has another OID.
+        var owner: CatalogRef?
+        /// What objects that refer to this one print of it besides its identity: its columns'
+        /// names, an enum's labels (`key=name` by attnum or label OID).
+        var names: String?
+
+        /// Whether objects referring to this one print it differently in `other` (its new state):
+        /// it was renamed, or a column or label kept its key but changed its name. Columns or
+        /// labels added or dropped change nothing for what already refers to the others.
+        func renamed(in other: Entry) -> Bool {
+            if identity != other.identity { return true }
+            func pairs(_ text: String?) -> [Substring: Substring] {
+                var result: [Substring: Substring] = [:]
+                for item in (text ?? "").split(separator: "\u{1d}") {
+                    if let eq = item.firstIndex(of: "=") { result[item[..<eq]] = item[item.index(after: eq)...] }
+                }
+                return result
+            }
+            let old = pairs(names), new = pairs(other.names)
+            return old.contains { key, name in new[key].map { $0 != name } ?? false }
+        }
+
+        init?(_ text: String?) {
+            guard let parts = text?.split(separator: "\u{1c}", omittingEmptySubsequences: false), parts.count >= 2 else { return nil }
+            identity = String(parts[0])
+            fingerprint = String(parts[1])
+            if parts.count > 2 {
+                let owner = parts[2].split(separator: ":")
+                if owner.count == 2, let c = UInt32(owner[0]), let o = UInt32(owner[1]) { self.owner = CatalogRef(classID: c, objectID: o) }
+            }
+            if parts.count > 3 { names = String(parts[3]) }
+        }
+
+        static func == (a: Entry, b: Entry) -> Bool { a.identity == b.identity && a.fingerprint == b.fingerprint }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(identity)
+            hasher.combine(fingerprint)
+        }
+    }
 
     /// What one capture said.
     struct Capture {
-        var refs: Set<CatalogRef> = []
+        /// Every object the step touched, with its state after the step (nil: it does not exist,
+        /// or is not something reflection covers). Class 0 is a table's contents.
+        var entries: [CatalogRef: Entry?] = [:]
+        /// The objects the step reached themselves, not only through a sub-object.
+        var wholes: Set<CatalogRef> = []
+        /// Objects that refer to a touched object (normal dependencies), by the object.
+        var dependents: [CatalogRef: Set<CatalogRef>] = [:]
         /// The log may be incomplete: scan the catalogs too.
         var needsScan = false
         /// The step's transaction id (for the scan's window).
@@ -113,13 +402,22 @@ final class StepRecorder {
 
     /// Reads the capture's rows out of a step's results (nil when none of them is the capture).
     static func capture(in results: [PGResult]) -> Capture? {
-        guard let result = results.last(where: { $0.columnCount == 3 && $0.columnNames.first == marker }) else { return nil }
+        guard let result = results.last(where: { $0.columnCount == 4 && $0.columnNames.first == marker }) else { return nil }
         var capture = Capture()
         for row in 0..<result.rowCount {
             switch result[row, 0] {
-            case "ref":
+            case "ref", "whole":
                 if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }) {
-                    capture.refs.insert(CatalogRef(classID: c, objectID: o))
+                    let ref = CatalogRef(classID: c, objectID: o)
+                    capture.entries[ref] = .some(Entry(result[row, 3]))
+                    if result[row, 0] == "whole" { capture.wholes.insert(ref) }
+                }
+            case "dep":
+                if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }),
+                    let parts = result[row, 3]?.split(separator: ":"), parts.count == 2,
+                    let dc = UInt32(parts[0]), let dobj = UInt32(parts[1])
+                {
+                    capture.dependents[CatalogRef(classID: c, objectID: o), default: []].insert(CatalogRef(classID: dc, objectID: dobj))
                 }
             case "scan":
                 capture.needsScan = true
@@ -131,6 +429,67 @@ final class StepRecorder {
         }
         return capture
     }
+
+    /// The entries of `refs`, their dependents and their tables' contents, as they are now (after a
+    /// step the capture could not see whole).
+    static func entries(of refs: Set<CatalogRef>, on connection: PGConnection) throws -> Capture {
+        let classes = "{" + refs.map { String($0.classID) }.joined(separator: ",") + "}"
+        let objects = "{" + refs.map { String($0.objectID) }.joined(separator: ",") + "}"
+        let results = try connection.executeAll("""
+            BEGIN; \(settings);
+            WITH RECURSIVE seeds(classid, objid) AS (SELECT * FROM unnest('\(classes)'::oid[], '\(objects)'::oid[])),
+            \(ownedClosureCTE),
+            \(objectsCTE),
+            refs AS (
+                SELECT classid, objid, whole FROM objects
+                UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
+            )
+            SELECT classid::text, objid::text, information_schema.strata_stairway_fp(classid, objid), whole FROM refs;
+            COMMIT
+            """)
+        guard let result = results.last(where: { $0.columnCount == 4 }) else { return Capture() }
+        var capture = Capture(entries: parseEntries(result))
+        for row in 0..<result.rowCount where result[row, 3] == "t" {
+            if let c = result[row, 0].flatMap({ UInt32($0) }), let o = result[row, 1].flatMap({ UInt32($0) }) {
+                capture.wholes.insert(CatalogRef(classID: c, objectID: o))
+            }
+        }
+        return capture
+    }
+
+    /// Every object of the database that reflection covers, and every table's contents.
+    static func allEntries(on connection: PGConnection) throws -> [CatalogRef: Entry?] {
+        let results = try connection.executeAll("BEGIN; \(settings); \(allEntriesSQL); COMMIT")
+        guard let result = results.last(where: { $0.columnCount == 3 }) else { return [:] }
+        return parseEntries(result)
+    }
+
+    private static func parseEntries(_ result: PGResult) -> [CatalogRef: Entry?] {
+        var entries: [CatalogRef: Entry?] = [:]
+        for row in 0..<result.rowCount {
+            if let c = result[row, 0].flatMap({ UInt32($0) }), let o = result[row, 1].flatMap({ UInt32($0) }) {
+                entries[CatalogRef(classID: c, objectID: o)] = .some(Entry(result[row, 2]))
+            }
+        }
+        return entries
+    }
+
+    static let allEntriesSQL = """
+        WITH refs(classid, objid) AS (
+            SELECT 'pg_class'::regclass::oid, oid FROM pg_catalog.pg_class WHERE oid >= 16384
+            UNION ALL SELECT 0, oid FROM pg_catalog.pg_class WHERE oid >= 16384 AND relkind = 'r'
+            UNION ALL SELECT 'pg_type'::regclass::oid, oid FROM pg_catalog.pg_type WHERE oid >= 16384
+            UNION ALL SELECT 'pg_proc'::regclass::oid, oid FROM pg_catalog.pg_proc WHERE oid >= 16384
+            UNION ALL SELECT 'pg_namespace'::regclass::oid, oid FROM pg_catalog.pg_namespace
+            UNION ALL SELECT 'pg_extension'::regclass::oid, oid FROM pg_catalog.pg_extension
+            UNION ALL SELECT 'pg_statistic_ext'::regclass::oid, oid FROM pg_catalog.pg_statistic_ext
+            UNION ALL SELECT 'pg_default_acl'::regclass::oid, oid FROM pg_catalog.pg_default_acl
+            UNION ALL SELECT 'pg_collation'::regclass::oid, oid FROM pg_catalog.pg_collation WHERE oid >= 16384
+            UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger
+        )
+        SELECT classid::text, objid::text, e FROM refs, information_schema.strata_stairway_fp(classid, objid) AS e
+        WHERE e IS NOT NULL
+        """
 
     /// Empties the log (after a step that ran outside a transaction, which the caller scans).
     static func clearLog(on connection: PGConnection) throws {
