@@ -26,10 +26,12 @@ final class StepRecorder {
     static let captureStatement = "strata_stairway_capture"
     /// The settings fingerprints are computed under (every name qualified, every value printed
     /// the same way), local to the transaction; the capture is prepared under them too, so that
-    /// its plan stays valid.
+    /// its plan stays valid. The capture handles a few rows: with the default work_mem, the
+    /// executor spends more time setting up hash tables sized for thousands than it runs.
     static let settings = """
         SET LOCAL search_path = ''; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
-        SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'
+        SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; \
+        SET LOCAL work_mem = '64kB'
         """
     /// The first column's name in the capture's result: how the caller finds it among the step's results.
     static let marker = "strata_stairway_kind"
