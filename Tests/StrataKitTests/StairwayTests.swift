@@ -94,6 +94,28 @@ final class StairwayTests: XCTestCase {
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
+    /// A revision that switches to a role without privileges on strata's recorder, or that
+    /// deallocates every prepared statement, checks as it would run anywhere else.
+    func testRevisionsThatSetRoleOrDeallocate() throws {
+        let role = "strata_stairway_app_\(UInt32.random(in: 0..<UInt32.max))"
+        let admin = try PGConnection(try TestServer.shared().connectionString())
+        try admin.execute("CREATE ROLE \(role) NOLOGIN")
+        addTeardownBlock {
+            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
+            admin.close()
+        }
+        let dir = try makeHistory(self, [
+            ("GRANT CREATE ON SCHEMA public TO \(role);", "REVOKE CREATE ON SCHEMA public FROM \(role);"),
+            ("SET LOCAL ROLE \(role);\nCREATE TABLE owned (id int PRIMARY KEY, name text);\nINSERT INTO owned VALUES (1, 'a');",
+             "SET LOCAL ROLE \(role);\nDROP TABLE owned;"),
+            ("DEALLOCATE ALL;\nCREATE TABLE later (id int);", "DROP TABLE later;"),
+        ])
+        let history = try MigrationDirectory.load(dir).history()
+        let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
+        XCTAssertEqual(report.findings.map(\.message), [])
+        XCTAssertEqual(report.checked, 3)
+    }
+
     func testCLIExitCodesAndJSON() throws {
         let dir = try makeHistory(self, [("CREATE TYPE t AS ENUM ('a');", "SELECT 1;")])
         let project = dir.deletingLastPathComponent()

@@ -33,14 +33,21 @@ final class ChangeTracker {
         // Rows written at or after `from` are no older than `from` itself (ages count back from the
         // next transaction id, whatever other databases consume). Frozen rows never match.
         let window = from % (1 << 32)
-        if !prepared {
+        // The arguments are numbers the server produced: safe as literals.
+        let execute = "EXECUTE strata_touched('\(window)', \(array(CatalogRef.pgClass)), \(array(CatalogRef.pgType)), "
+            + "\(array(CatalogRef.pgProc)), \(array(CatalogRef.pgNamespace)), \(array(CatalogRef.pgExtension)))"
+        func prepare() throws {
             try connection.execute("PREPARE strata_touched(text, oid[], oid[], oid[], oid[], oid[]) AS " + Self.sql)
             prepared = true
         }
-        // The arguments are numbers the server produced: safe as literals.
-        let result = try connection.execute(
-            "EXECUTE strata_touched('\(window)', \(array(CatalogRef.pgClass)), \(array(CatalogRef.pgType)), \(array(CatalogRef.pgProc)), "
-                + "\(array(CatalogRef.pgNamespace)), \(array(CatalogRef.pgExtension)))")
+        if !prepared { try prepare() }
+        let result: PGResult
+        do {
+            result = try connection.execute(execute)
+        } catch let error as PostgresError where error.sqlState == "26000" {
+            try prepare()  // a revision ran DEALLOCATE ALL
+            result = try connection.execute(execute)
+        }
         var refs = Set<CatalogRef>()
         for row in result.rows {
             guard let c = row[0].flatMap({ UInt32($0) }), let o = row[1].flatMap({ UInt32($0) }) else { continue }

@@ -105,16 +105,21 @@ public struct StairwayVerifier {
     /// transactional section with the recorder is one round trip: BEGIN, the section, the
     /// capture, COMMIT and the session reset.
     private func step(
-        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>, track: Bool = true
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>, track: Bool = true,
+        retried: Bool = false
     ) throws -> Touched {
         let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
         let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let prefix = "BEGIN;\n"
         let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
+        // A section that runs DEALLOCATE ALL takes the prepared capture with it: then the capture
+        // is sent whole, and prepared again for the next steps.
+        let capture = retried ? "SET LOCAL enable_hashagg = off; " + StepRecorder.captureSQL : "EXECUTE \(StepRecorder.captureStatement)"
+        defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
             if revision.transactional && (session.recording || !track) {
                 let results = try session.connection.executeAll(
-                    body + (track ? StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " : "") + "COMMIT; " + session.reset)
+                    body + (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
                 guard track else { return Touched(refs: []) }
                 guard let capture = StepRecorder.capture(in: results) else {
                     throw PostgresError(kind: .client, message: "the step's capture returned no result")
@@ -150,6 +155,13 @@ public struct StairwayVerifier {
             guard session.recording else { return Touched(refs: refs) }
             let more = try StepRecorder.entries(of: refs, on: session.connection)
             return Touched(refs: refs, entries: more.entries, wholes: more.wholes)
+        } catch let error as PostgresError
+            where error.sqlState == "26000" && error.message.contains(StepRecorder.captureStatement) && session.recording && !retried
+        {
+            // The section ran DEALLOCATE ALL: its transaction was rolled back; run it again.
+            _ = try? session.connection.execute("ROLLBACK")
+            _ = try? session.connection.execute(session.reset)
+            return try step(session, revision, direction, known: known, track: track, retried: true)
         } catch var error as PostgresError {
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)

@@ -42,8 +42,7 @@ final class StepRecorder {
         guard superuser else { return false }
         do {
             try connection.execute(installSQL)
-            // Sorting a handful of rows costs less than building the hash tables the planner sizes for more.
-            try connection.execute("BEGIN; \(settings); SET LOCAL enable_hashagg = off; PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
+            try prepareCapture(on: connection)
             return true
         } catch let error as PostgresError where error.kind == .server {
             // No PL/pgSQL in the template, say: scanning still works.
@@ -52,15 +51,23 @@ final class StepRecorder {
         }
     }
 
+    /// Prepares the capture statement on this connection.
+    static func prepareCapture(on connection: PGConnection) throws {
+        // Sorting a handful of rows costs less than building the hash tables the planner sizes for more.
+        try connection.execute("BEGIN; \(settings); SET LOCAL enable_hashagg = off; PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
+    }
+
     static let installSQL = #"""
         BEGIN;
         CREATE UNLOGGED TABLE information_schema.strata_stairway_log (classid oid, objid oid, owner_classid oid, owner_objid oid);
-        CREATE FUNCTION information_schema.strata_stairway_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+        -- A revision may SET ROLE: whoever runs the step can take the log, the functions run as their owner.
+        GRANT ALL ON information_schema.strata_stairway_log TO PUBLIC;
+        CREATE FUNCTION information_schema.strata_stairway_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
             INSERT INTO information_schema.strata_stairway_log (classid, objid)
             SELECT classid, objid FROM pg_catalog.pg_event_trigger_ddl_commands();
         END $$;
-        CREATE FUNCTION information_schema.strata_stairway_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION information_schema.strata_stairway_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
             -- A dropped constraint, default, trigger, policy or rule is part of its table's (or
             -- domain's) entry: log the owner, found by name while it still exists.
@@ -78,7 +85,7 @@ final class StepRecorder {
         ALTER EVENT TRIGGER strata_stairway_ddl ENABLE ALWAYS;
         ALTER EVENT TRIGGER strata_stairway_drop ENABLE ALWAYS;
         CREATE FUNCTION information_schema.strata_stairway_fp(c oid, o oid, nested boolean DEFAULT false) RETURNS text
-        LANGUAGE plpgsql STABLE
+        LANGUAGE plpgsql STABLE SECURITY DEFINER
         AS $fn$
         DECLARE
             r text;
