@@ -98,6 +98,8 @@ public struct StairwayVerifier {
         var wholes: Set<CatalogRef> = []
         /// Objects that refer to touched ones, by the touched object.
         var dependents: [CatalogRef: Set<CatalogRef>] = [:]
+        /// Indexes reached through their table, unchanged (no entries).
+        var quiet: Set<CatalogRef> = []
     }
 
     /// Runs one section in its own transaction (or statement by statement when the revision is
@@ -124,7 +126,9 @@ public struct StairwayVerifier {
                 guard let capture = StepRecorder.capture(in: results) else {
                     throw PostgresError(kind: .client, message: "the step's capture returned no result")
                 }
-                var touched = Touched(refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents)
+                var touched = Touched(
+                    refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents,
+                    quiet: capture.quiet)
                 if capture.needsScan {
                     let scanned = try session.tracker.touched(from: capture.xid, known: known)
                     let more = try StepRecorder.entries(of: scanned, on: session.connection)
@@ -279,6 +283,7 @@ public struct StairwayVerifier {
             for (ref, new) in touched.entries {
                 guard let new, let old = live[ref], old.renamed(in: new) else { continue }
                 refresh.formUnion(touched.dependents[ref] ?? [])
+                refresh.formUnion(children[ref] ?? [])  // its indexes print its name and its columns'
             }
             if !refresh.isEmpty {
                 let more = try StepRecorder.entries(of: refresh, on: session.connection)
@@ -287,7 +292,7 @@ public struct StairwayVerifier {
             }
             var entries = touched.entries
             for ref in touched.wholes {
-                for child in children[ref] ?? [] where entries[child] == nil { entries[child] = .some(nil) }
+                for child in children[ref] ?? [] where entries[child] == nil && !touched.quiet.contains(child) { entries[child] = .some(nil) }
             }
             var previous: [CatalogRef: StepRecorder.Entry?] = [:]
             for (ref, entry) in entries {

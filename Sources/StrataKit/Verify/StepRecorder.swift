@@ -264,13 +264,14 @@ final class StepRecorder {
     /// print of the object changed.
     static let ownedClosureCTE = ChangeTracker.closureCTE(following: "d.deptype = 'a' OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)")
 
-    /// `objects(classid, objid, whole)`: what `closure` reached, a constraint, default, trigger,
-    /// policy or rule replaced by the table (or domain) whose entry it is part of; `whole` when
-    /// the closure reached the object itself (so it also reached all of its indexes).
+    /// `objects(classid, objid, whole, seed)`: what `closure` reached, a constraint, default,
+    /// trigger, policy or rule replaced by the table (or domain) whose entry it is part of; `whole`
+    /// when the closure reached the object itself (so it also reached all of its indexes), `seed`
+    /// when the step touched it (or a sub-object of it) itself.
     static let objectsCTE = """
         objects AS (
-            SELECT m.classid, m.objid, bool_or(m.classid = c.classid) AS whole
-            FROM (SELECT DISTINCT classid, objid FROM closure) c
+            SELECT m.classid, m.objid, bool_or(m.classid = c.classid) AS whole, bool_or(c.depth = 0) AS seed
+            FROM (SELECT classid, objid, min(depth) AS depth FROM closure GROUP BY classid, objid) c
             CROSS JOIN LATERAL (
                 SELECT CASE WHEN c.classid = 'pg_constraint'::regclass
                             THEN (SELECT CASE WHEN k.conrelid <> 0 THEN 'pg_class'::regclass::oid ELSE 'pg_type'::regclass::oid END
@@ -319,12 +320,19 @@ final class StepRecorder {
         \(ownedClosureCTE),
         \(objectsCTE),
         refs AS (
-            SELECT classid, objid, whole FROM objects
-            UNION SELECT 0, oid, false FROM written
-            UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
+            -- quiet: an index reached only through its table, whose catalog rows the step did not
+            -- write; listed (its table's other indexes are gone) but not fingerprinted again
+            SELECT classid, objid, whole,
+                   NOT seed AND classid = 'pg_class'::regclass AND EXISTS (
+                       SELECT FROM pg_catalog.pg_index i
+                       WHERE i.indexrelid = objects.objid AND pg_catalog.age(i.xmin) > (SELECT age FROM step)) AS quiet
+            FROM objects
+            UNION SELECT 0, oid, false, false FROM written
+            UNION SELECT 0, objid, false, false FROM seeds WHERE classid = 'pg_class'::regclass
         )
-        SELECT CASE WHEN whole THEN 'whole' ELSE 'ref' END AS strata_stairway_kind, classid::text AS classid, objid::text AS objid,
-               information_schema.strata_stairway_fp(classid, objid) AS entry
+        SELECT CASE WHEN quiet THEN 'own' WHEN whole THEN 'whole' ELSE 'ref' END AS strata_stairway_kind,
+               classid::text AS classid, objid::text AS objid,
+               CASE WHEN NOT quiet THEN information_schema.strata_stairway_fp(classid, objid) END AS entry
         FROM refs
         UNION ALL
         SELECT 'dep', o.classid::text, o.objid::text, d.classid || ':' || d.objid
@@ -401,6 +409,8 @@ final class StepRecorder {
         var entries: [CatalogRef: Entry?] = [:]
         /// The objects the step reached themselves, not only through a sub-object.
         var wholes: Set<CatalogRef> = []
+        /// Indexes the step reached through their table but did not change (no entry).
+        var quiet: Set<CatalogRef> = []
         /// Objects that refer to a touched object (normal dependencies), by the object.
         var dependents: [CatalogRef: Set<CatalogRef>] = [:]
         /// The log may be incomplete: scan the catalogs too.
@@ -420,6 +430,10 @@ final class StepRecorder {
                     let ref = CatalogRef(classID: c, objectID: o)
                     capture.entries[ref] = .some(Entry(result[row, 3]))
                     if result[row, 0] == "whole" { capture.wholes.insert(ref) }
+                }
+            case "own":
+                if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }) {
+                    capture.quiet.insert(CatalogRef(classID: c, objectID: o))
                 }
             case "dep":
                 if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }),
