@@ -266,14 +266,15 @@ public struct StairwayVerifier {
             }
             return try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
         }
-        var live: [CatalogRef: StepRecorder.Entry]
-        if startIndex > 0 {
-            live = try rebuild(at: startIndex - 1)
-        } else {
-            live = try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
-        }
+        var live: [CatalogRef: StepRecorder.Entry] = [:]
         var children: [CatalogRef: Set<CatalogRef>] = [:]
-        for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
+        /// Starts over from the entries of a whole database.
+        func restart(_ entries: [CatalogRef: StepRecorder.Entry]) {
+            live = entries
+            children = [:]
+            for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
+        }
+        restart(startIndex > 0 ? try rebuild(at: startIndex - 1) : try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 })
         /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
         /// returns what they replaced.
         func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
@@ -344,7 +345,7 @@ public struct StairwayVerifier {
             } catch let error as MigrationError {
                 report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
                 if downDiffers { try explain(index, down: true, reup: false).forEach { report($0.0, $0.1) } }
-                live = try rebuild(at: index)
+                restart(try rebuild(at: index))
                 return true
             }
             let beforeReup = try apply(reup)
