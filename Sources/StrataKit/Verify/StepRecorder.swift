@@ -57,6 +57,83 @@ final class StepRecorder {
         try connection.execute("BEGIN; \(settings); SET LOCAL enable_hashagg = off; PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
     }
 
+    /// The entry of relation `oid` (an SQL expression) as one scalar subquery, so that the capture
+    /// computes the entries of the relations it touched in its own plan, without a function call
+    /// per relation; the fingerprint function uses the same text. NULL for a relation in a system
+    /// schema, and for a composite type's relation unless `nested` (it is part of the type's entry).
+    static func relationEntry(_ oid: String, nested: String) -> String {
+        #"""
+        (SELECT pg_catalog.pg_describe_object('pg_catalog.pg_class'::pg_catalog.regclass, x.oid, 0) || E'\x1c' || pg_catalog.md5(concat_ws(E'\x1e',
+            -- every column of pg_class (PostgreSQL 15) but OIDs and physical state
+            ROW(x.relname, x.relowner, x.relam, x.reltablespace, x.relisshared, x.relpersistence, x.relkind, x.relchecks,
+                x.relrowsecurity, x.relforcerowsecurity, x.relispopulated, x.relreplident, x.relispartition, x.relacl,
+                x.reloptions)::text,
+            n.nspname, x.reloftype::regtype::text, pg_get_expr(x.relpartbound, x.oid),
+            (SELECT string_agg(coalesce(da.attname, '') || ':' || ds.description, E'\x1d' ORDER BY ds.objsubid)
+             FROM pg_description ds LEFT JOIN pg_attribute da ON da.attrelid = x.oid AND da.attnum = ds.objsubid AND ds.objsubid > 0
+             WHERE ds.objoid = x.oid AND ds.classoid = 'pg_class'::regclass),
+            CASE
+            WHEN x.relkind IN ('i', 'I') THEN
+                (SELECT concat_ws(E'\x1e', ROW(i.indnatts, i.indnkeyatts, i.indisunique, i.indnullsnotdistinct, i.indisprimary,
+                                  i.indisexclusion, i.indimmediate, i.indisclustered, i.indisvalid, i.indisreplident, i.indoption)::text,
+                                  pg_get_indexdef(i.indexrelid))
+                 FROM pg_index i WHERE i.indexrelid = x.oid)
+            WHEN x.relkind = 'S' THEN
+                concat_ws(E'\x1e',
+                    (SELECT ROW(s.seqtypid, s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle)::text
+                     FROM pg_sequence s WHERE s.seqrelid = x.oid),
+                    (SELECT string_agg(dp.deptype::text || ':' || dp.refobjid::regclass::text || ':'
+                                       || coalesce((SELECT da.attname FROM pg_attribute da WHERE da.attrelid = dp.refobjid AND da.attnum = dp.refobjsubid), ''),
+                                       ',' ORDER BY 1)
+                     FROM pg_depend dp WHERE dp.classid = 'pg_class'::regclass AND dp.objid = x.oid AND dp.objsubid = 0
+                       AND dp.refclassid = 'pg_class'::regclass AND dp.deptype IN ('a', 'i')))
+            ELSE
+                concat_ws(E'\x1e',
+                    -- every column of pg_attribute (PostgreSQL 15) but OIDs, positions and physical state
+                    (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, a.attcompression, a.attnotnull,
+                                                     a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, a.attacl,
+                                                     a.attoptions, a.attfdwoptions)::text,
+                                                 format_type(a.atttypid, a.atttypmod), a.attcollation::regcollation::text,
+                                                 pg_get_expr(ad.adbin, ad.adrelid)), E'\x1d' ORDER BY a.attnum)
+                     FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                     WHERE a.attrelid = x.oid AND a.attnum > 0 AND NOT a.attisdropped),
+                    (SELECT string_agg(i.inhseqno::text || ':' || i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
+                     FROM pg_inherits i WHERE i.inhrelid = x.oid),
+                    (SELECT pg_get_partkeydef(p.partrelid) FROM pg_partitioned_table p WHERE p.partrelid = x.oid),
+                    CASE WHEN x.relkind IN ('v', 'm') THEN pg_get_viewdef(x.oid) END,
+                    -- constraints, triggers, policies and rules belong to the table's entry
+                    (SELECT string_agg(concat_ws(E'\x1f', k.conname,
+                                ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype,
+                                    k.conislocal, k.coninhcount, k.connoinherit)::text,
+                                pg_get_constraintdef(k.oid),
+                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
+                            E'\x1d' ORDER BY k.conname)
+                     FROM pg_constraint k WHERE k.conrelid = x.oid),
+                    (SELECT string_agg(concat_ws(E'\x1f', pg_get_triggerdef(g.oid), g.tgenabled,
+                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass)),
+                            E'\x1d' ORDER BY g.tgname)
+                     FROM pg_trigger g WHERE g.tgrelid = x.oid AND NOT g.tgisinternal),
+                    (SELECT string_agg(concat_ws(E'\x1f', (to_jsonb(p) - '{oid,polrelid,polqual,polwithcheck}'::text[])::text,
+                                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_policy'::regclass)),
+                            E'\x1d' ORDER BY p.polname)
+                     FROM pg_policy p WHERE p.polrelid = x.oid),
+                    (SELECT string_agg(concat_ws(E'\x1f', pg_get_ruledef(w.oid), w.ev_enabled,
+                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = w.oid AND ds.classoid = 'pg_rewrite'::regclass)),
+                            E'\x1d' ORDER BY w.rulename)
+                     FROM pg_rewrite w WHERE w.ev_class = x.oid AND w.rulename <> '_RETURN'))
+            END))
+            -- the table an index belongs to
+            || E'\x1c' || coalesce(CASE WHEN x.relkind IN ('i', 'I') THEN (SELECT '1259:' || i.indrelid FROM pg_index i WHERE i.indexrelid = x.oid) END, '')
+            -- what objects that refer to it print of it besides its name: its columns' names
+            || E'\x1c' || coalesce(CASE WHEN x.relkind NOT IN ('i', 'I', 'S') THEN
+                   (SELECT string_agg(a.attnum || '=' || a.attname, E'\x1d' ORDER BY a.attnum)
+                    FROM pg_attribute a WHERE a.attrelid = x.oid AND a.attnum > 0 AND NOT a.attisdropped) END, '')
+         FROM pg_class x JOIN pg_namespace n ON n.oid = x.relnamespace
+         WHERE x.oid = \#(oid) AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND (x.relkind <> 'c' OR \#(nested)))
+        """#
+    }
+
     static let installSQL = #"""
         BEGIN;
         CREATE UNLOGGED TABLE information_schema.strata_stairway_log (classid oid, objid oid, owner_classid oid, owner_objid oid);
@@ -89,7 +166,6 @@ final class StepRecorder {
         AS $fn$
         DECLARE
             r text;
-            relkind_ "char";
             owner text;
             names text;
         BEGIN
@@ -103,72 +179,7 @@ final class StepRecorder {
                 INTO r;
                 RETURN 'rows of ' || pg_describe_object('pg_class'::regclass, o, 0) || E'\x1c' || r;
             ELSIF c = 'pg_class'::regclass THEN
-                SELECT x.relkind,
-                    concat_ws(E'\x1e',
-                        -- every column of pg_class (PostgreSQL 15) but OIDs and physical state
-                        ROW(x.relname, x.relowner, x.relam, x.reltablespace, x.relisshared, x.relpersistence, x.relkind, x.relchecks,
-                            x.relrowsecurity, x.relforcerowsecurity, x.relispopulated, x.relreplident, x.relispartition, x.relacl,
-                            x.reloptions)::text,
-                        n.nspname, x.reloftype::regtype::text, pg_get_expr(x.relpartbound, x.oid),
-                        (SELECT string_agg(coalesce(da.attname, '') || ':' || ds.description, E'\x1d' ORDER BY ds.objsubid)
-                         FROM pg_description ds LEFT JOIN pg_attribute da ON da.attrelid = o AND da.attnum = ds.objsubid AND ds.objsubid > 0
-                         WHERE ds.objoid = o AND ds.classoid = 'pg_class'::regclass))
-                INTO relkind_, r
-                FROM pg_class x
-                JOIN pg_namespace n ON n.oid = x.relnamespace
-                WHERE x.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
-                IF relkind_ IN ('i', 'I') THEN
-                    SELECT concat_ws(E'\x1e', r, ROW(i.indnatts, i.indnkeyatts, i.indisunique, i.indnullsnotdistinct, i.indisprimary,
-                                     i.indisexclusion, i.indimmediate, i.indisclustered, i.indisvalid, i.indisreplident, i.indoption)::text,
-                                     pg_get_indexdef(i.indexrelid)), '1259:' || i.indrelid
-                    INTO r, owner FROM pg_index i WHERE i.indexrelid = o;
-                ELSIF relkind_ = 'S' THEN
-                    SELECT concat_ws(E'\x1e', r, (SELECT ROW(s.seqtypid, s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle)::text FROM pg_sequence s WHERE s.seqrelid = o),
-                        (SELECT string_agg(dp.deptype::text || ':' || dp.refobjid::regclass::text || ':' || coalesce((SELECT da.attname FROM pg_attribute da WHERE da.attrelid = dp.refobjid AND da.attnum = dp.refobjsubid), ''), ',' ORDER BY 1)
-                         FROM pg_depend dp WHERE dp.classid = 'pg_class'::regclass AND dp.objid = o AND dp.objsubid = 0
-                           AND dp.refclassid = 'pg_class'::regclass AND dp.deptype IN ('a', 'i')))
-                    INTO r;
-                ELSIF relkind_ = 'c' AND NOT nested THEN
-            RETURN NULL;  -- a composite type's relation: part of the type's entry
-        ELSIF relkind_ IS NOT NULL THEN
-                    SELECT string_agg(a.attnum || '=' || a.attname, E'\x1d' ORDER BY a.attnum) INTO names
-                    FROM pg_attribute a WHERE a.attrelid = o AND a.attnum > 0 AND NOT a.attisdropped;
-                    SELECT concat_ws(E'\x1e', r,
-                        -- every column of pg_attribute (PostgreSQL 15) but OIDs, positions and physical state
-                        (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, a.attcompression, a.attnotnull,
-                                                         a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, a.attacl,
-                                                         a.attoptions, a.attfdwoptions)::text,
-                                                     format_type(a.atttypid, a.atttypmod), a.attcollation::regcollation::text,
-                                                     pg_get_expr(ad.adbin, ad.adrelid)), E'\x1d' ORDER BY a.attnum)
-                         FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-                         WHERE a.attrelid = o AND a.attnum > 0 AND NOT a.attisdropped),
-                        (SELECT string_agg(i.inhseqno::text || ':' || i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
-                         FROM pg_inherits i WHERE i.inhrelid = o),
-                        (SELECT pg_get_partkeydef(p.partrelid) FROM pg_partitioned_table p WHERE p.partrelid = o),
-                        CASE WHEN relkind_ IN ('v', 'm') THEN pg_get_viewdef(o) END,
-                        -- constraints, triggers, policies and rules belong to the table's entry
-                        (SELECT string_agg(concat_ws(E'\x1f', k.conname,
-                                    ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype,
-                                        k.conislocal, k.coninhcount, k.connoinherit)::text,
-                                    pg_get_constraintdef(k.oid),
-                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
-                                E'\x1d' ORDER BY k.conname)
-                         FROM pg_constraint k WHERE k.conrelid = o),
-                        (SELECT string_agg(concat_ws(E'\x1f', pg_get_triggerdef(g.oid), g.tgenabled,
-                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass)),
-                                E'\x1d' ORDER BY g.tgname)
-                         FROM pg_trigger g WHERE g.tgrelid = o AND NOT g.tgisinternal),
-                        (SELECT string_agg(concat_ws(E'\x1f', (to_jsonb(p) - '{oid,polrelid,polqual,polwithcheck}'::text[])::text,
-                                    pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
-                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_policy'::regclass)),
-                                E'\x1d' ORDER BY p.polname)
-                         FROM pg_policy p WHERE p.polrelid = o),
-                        (SELECT string_agg(concat_ws(E'\x1f', pg_get_ruledef(w.oid), w.ev_enabled,
-                                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = w.oid AND ds.classoid = 'pg_rewrite'::regclass)),
-                                E'\x1d' ORDER BY w.rulename)
-                         FROM pg_rewrite w WHERE w.ev_class = o AND w.rulename <> '_RETURN'))
-                    INTO r;
-                END IF;
+                RETURN \#(relationEntry("o", nested: "nested"));
             ELSIF c = 'pg_type'::regclass THEN
                 SELECT concat_ws(E'\x1e',
                     (to_jsonb(t) - '{oid,typnamespace,typrelid,typelem,typarray,typbasetype,typdefaultbin,typcollation,typsubscript}'::text[])::text,
@@ -332,7 +343,9 @@ final class StepRecorder {
         )
         SELECT CASE WHEN quiet THEN 'own' WHEN whole THEN 'whole' ELSE 'ref' END AS strata_stairway_kind,
                classid::text AS classid, objid::text AS objid,
-               CASE WHEN NOT quiet THEN information_schema.strata_stairway_fp(classid, objid) END AS entry
+               CASE WHEN quiet THEN NULL
+                    WHEN classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
+                    ELSE information_schema.strata_stairway_fp(classid, objid) END AS entry
         FROM refs
         UNION ALL
         SELECT 'dep', o.classid::text, o.objid::text, d.classid || ':' || d.objid
@@ -467,7 +480,11 @@ final class StepRecorder {
                 SELECT classid, objid, whole FROM objects
                 UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
             )
-            SELECT classid::text, objid::text, information_schema.strata_stairway_fp(classid, objid), whole FROM refs;
+            SELECT classid::text, objid::text,
+                   CASE WHEN classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
+                        ELSE information_schema.strata_stairway_fp(classid, objid) END,
+                   whole
+            FROM refs;
             COMMIT
             """)
         guard let result = results.last(where: { $0.columnCount == 4 }) else { return Capture() }
@@ -510,7 +527,9 @@ final class StepRecorder {
             UNION ALL SELECT 'pg_collation'::regclass::oid, oid FROM pg_catalog.pg_collation WHERE oid >= 16384
             UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger
         )
-        SELECT classid::text, objid::text, e FROM refs, information_schema.strata_stairway_fp(classid, objid) AS e
+        SELECT classid::text, objid::text, e
+        FROM refs, LATERAL (SELECT CASE WHEN refs.classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
+                                        ELSE information_schema.strata_stairway_fp(refs.classid, refs.objid) END AS e) AS f
         WHERE e IS NOT NULL
         """
 
