@@ -36,6 +36,7 @@ from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as b  # noqa: E402
+import gen_history  # noqa: E402
 
 VENV = os.path.join(b.BENCH_DIR, ".venv")
 VENV_PY = os.path.join(VENV, "bin", "python")
@@ -577,29 +578,9 @@ Uses the connection the caller put in `config.attributes["connection"]` (a Conne
 an engine-like object whose connect() yields one), else one from `-x url=...`,
 BENCH_DATABASE_URL or DATABASE_URL. Otherwise the same as the generated env.py.
 """
-import os
-from logging.config import fileConfig
+''' + gen_history.ALEMBIC_ENV_PROLOGUE + '''
 
-from alembic import context
-from sqlalchemy import create_engine, pool
-from sqlalchemy.engine import Connection
-
-config = context.config
-if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
-
-x_args = context.get_x_argument(as_dictionary=True)
-
-
-def database_url() -> str:
-    url = (x_args.get("url") or os.environ.get("BENCH_DATABASE_URL")
-           or os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url"))
-    if not url:
-        raise SystemExit("no database URL: pass -x url=... or set DATABASE_URL")
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            url = "postgresql+psycopg2://" + url[len(prefix):]
-    return url
+from sqlalchemy.engine import Connection  # noqa: E402
 
 
 def run(connection) -> None:

@@ -1410,13 +1410,10 @@ format = %%(levelname)-5.5s [%%(name)s] %%(message)s
 datefmt = %%H:%%M:%%S
 """
 
-ALEMBIC_ENV = '''\
-"""Alembic environment for the strata benchmark history.
-
-Database URL: `alembic -x url=postgresql:///db?host=/sock&user=postgres ...`, else the
-BENCH_DATABASE_URL or DATABASE_URL environment variable, else sqlalchemy.url in alembic.ini.
-`-x txn=per` runs one transaction per migration (Alembic's default is one for the whole run).
-"""
+# The start of every env.py the benchmarks write (this one and bench.py's pytest-alembic one):
+# imports, logging, and the database URL from `-x url=...`, BENCH_DATABASE_URL, DATABASE_URL or
+# alembic.ini.
+ALEMBIC_ENV_PROLOGUE = '''\
 import os
 from logging.config import fileConfig
 
@@ -1439,7 +1436,16 @@ def database_url() -> str:
         if url.startswith(prefix):
             url = "postgresql+psycopg2://" + url[len(prefix):]
     return url
+'''
 
+ALEMBIC_ENV = '''\
+"""Alembic environment for the strata benchmark history.
+
+Database URL: `alembic -x url=postgresql:///db?host=/sock&user=postgres ...`, else the
+BENCH_DATABASE_URL or DATABASE_URL environment variable, else sqlalchemy.url in alembic.ini.
+`-x txn=per` runs one transaction per migration (Alembic's default is one for the whole run).
+"""
+''' + ALEMBIC_ENV_PROLOGUE + '''
 
 def run_migrations_offline() -> None:
     context.configure(url=database_url(), literal_binds=True,

@@ -91,6 +91,8 @@ public struct StairwayVerifier {
     }
 
     /// What a step touched: catalog refs, and with the recorder their entries after the step.
+    /// (`known`, the refs of every object the caller knows, is only needed when the catalogs are
+    /// scanned: a closure, so that the other steps do not build it.)
     private struct Touched {
         var refs: Set<CatalogRef>
         var entries: [CatalogRef: StepRecorder.Entry?] = [:]
@@ -107,7 +109,7 @@ public struct StairwayVerifier {
     /// transactional section with the recorder is one round trip: BEGIN, the section, the
     /// capture, COMMIT and the session reset.
     private func step(
-        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: Set<CatalogRef>, track: Bool = true,
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: () -> Set<CatalogRef> = { [] }, track: Bool = true,
         retried: Bool = false
     ) throws -> Touched {
         let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
@@ -116,7 +118,7 @@ public struct StairwayVerifier {
         let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
         // A section that runs DEALLOCATE ALL takes the prepared capture with it: then the capture
         // is sent whole, and prepared again for the next steps.
-        let capture = retried ? "SET LOCAL enable_hashagg = off; " + StepRecorder.captureSQL : "EXECUTE \(StepRecorder.captureStatement)"
+        let capture = retried ? StepRecorder.captureSQL : "EXECUTE \(StepRecorder.captureStatement)"
         defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
             if revision.transactional && (session.recording || !track) {
@@ -130,7 +132,7 @@ public struct StairwayVerifier {
                     refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents,
                     quiet: capture.quiet)
                 if capture.needsScan {
-                    let scanned = try session.tracker.touched(from: capture.xid, known: known)
+                    let scanned = try session.tracker.touched(from: capture.xid, known: known())
                     let more = try StepRecorder.entries(of: scanned, on: session.connection)
                     touched.refs.formUnion(scanned)
                     touched.entries.merge(more.entries) { first, _ in first }
@@ -144,6 +146,7 @@ public struct StairwayVerifier {
                 return Touched(refs: [])
             }
             let from = try session.tracker.nextXID()
+            let knownRefs = known()
             var written = Set<CatalogRef>()
             if revision.transactional {
                 let results = try session.connection.executeAll(
@@ -153,9 +156,9 @@ public struct StairwayVerifier {
                 for statement in SQLScanner(sql).statements() { try session.connection.execute(statement.text) }
                 try session.connection.execute(session.reset)
                 if session.recording { try StepRecorder.clearLog(on: session.connection) }
-                written = Set(known.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
+                written = Set(knownRefs.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
             }
-            let refs = try session.tracker.touched(from: from, known: known).union(written)
+            let refs = try session.tracker.touched(from: from, known: knownRefs).union(written)
             guard session.recording else { return Touched(refs: refs) }
             let more = try StepRecorder.entries(of: refs, on: session.connection)
             return Touched(refs: refs, entries: more.entries, wholes: more.wholes)
@@ -262,9 +265,9 @@ public struct StairwayVerifier {
             scratch.drop(session.database)
             session = try Session(try scratch.database("strata_stairway"))
             if index >= 0 {
-                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, known: [], track: false) }
+                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, track: false) }
             }
-            return try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
+            return try StepRecorder.allEntries(on: session.connection)
         }
         var live: [CatalogRef: StepRecorder.Entry] = [:]
         var children: [CatalogRef: Set<CatalogRef>] = [:]
@@ -274,7 +277,7 @@ public struct StairwayVerifier {
             children = [:]
             for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
         }
-        restart(startIndex > 0 ? try rebuild(at: startIndex - 1) : try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 })
+        restart(startIndex > 0 ? try rebuild(at: startIndex - 1) : try StepRecorder.allEntries(on: session.connection))
         /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
         /// returns what they replaced.
         func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
@@ -313,7 +316,7 @@ public struct StairwayVerifier {
             // 1. Up.
             let up: Touched
             do {
-                up = try step(session, revision, .up, known: known())
+                up = try step(session, revision, .up, known: known)
             } catch let error as MigrationError {
                 report(.error, "up failed at \(error.location): \(error.server.description)")
                 return false  // later revisions build on this one: the stairway cannot go on
@@ -328,7 +331,7 @@ public struct StairwayVerifier {
             }
             let down: Touched
             do {
-                down = try step(session, revision, .down, known: known())
+                down = try step(session, revision, .down, known: known)
             } catch let error as MigrationError {
                 report(.error, "down failed at \(error.location): \(error.server.description)")
                 return true  // the down's transaction was rolled back: the database is as after the up
@@ -341,7 +344,7 @@ public struct StairwayVerifier {
             // 3. Up again, compared with the first up.
             let reup: Touched
             do {
-                reup = try step(session, revision, .up, known: known())
+                reup = try step(session, revision, .up, known: known)
             } catch let error as MigrationError {
                 report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
                 if downDiffers { try explain(index, down: true, reup: false).forEach { report($0.0, $0.1) } }
@@ -364,17 +367,14 @@ public struct StairwayVerifier {
         }
 
         // Backstop: what was tracked must equal the fingerprints of the whole database.
-        let full = try StepRecorder.allEntries(on: session.connection).compactMapValues { $0 }
-        let tracked = Set(live.values)
-        let actual = Set(full.values)
-        for entry in actual.subtracting(tracked).sorted(by: { $0.identity < $1.identity }) {
-            let was = tracked.contains { $0.identity == entry.identity }
+        let full = try StepRecorder.allEntries(on: session.connection)
+        let tracked = Set(live.values), actual = Set(full.values)
+        let trackedIdentities = Set(tracked.map(\.identity)), actualIdentities = Set(actual.map(\.identity))
+        var missed: [(String, String)] = actual.subtracting(tracked).map { ($0.identity, trackedIdentities.contains($0.identity) ? "changed" : "appeared") }
+        missed += tracked.subtracting(actual).filter { !actualIdentities.contains($0.identity) }.map { ($0.identity, "vanished") }
+        for (identity, what) in missed.sorted(by: { $0.0 < $1.0 }) {
             findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
-                                    message: "the full comparison at the end found what the per-step tracking missed: \(entry.identity) \(was ? "changed" : "appeared")"))
-        }
-        for entry in tracked.subtracting(actual).sorted(by: { $0.identity < $1.identity }) where !actual.contains(where: { $0.identity == entry.identity }) {
-            findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
-                                    message: "the full comparison at the end found what the per-step tracking missed: \(entry.identity) vanished"))
+                                    message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
         }
         session.connection.close()
         scratch.drop(session.database)
@@ -407,17 +407,17 @@ public struct StairwayVerifier {
             session.connection.close()
             scratch.drop(session.database)
         }
-        for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, known: [], track: false) }
+        for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, track: false) }
         var findings: [(Finding.Kind, String)] = []
         do {
             let before = try reflect(session, scope: nil)
-            _ = try step(session, revision, .up, known: [], track: false)
+            _ = try step(session, revision, .up, track: false)
             let afterUp = try reflect(session, scope: nil)
-            _ = try step(session, revision, .down, known: [], track: false)
+            _ = try step(session, revision, .down, track: false)
             let afterDown = try reflect(session, scope: nil)
             if down { findings += downFindings(SchemaDiff(from: before, to: afterDown).changes, revision) }
             if reup {
-                _ = try step(session, revision, .up, known: [], track: false)
+                _ = try step(session, revision, .up, track: false)
                 findings += reupFindings(SchemaDiff(from: afterUp, to: try reflect(session, scope: nil)).changes, revision)
             }
         } catch let error as MigrationError {
@@ -439,7 +439,7 @@ public struct StairwayVerifier {
             scratch.drop(session.database)
             session = try Session(try scratch.database("strata_stairway"), record: false)
             if index >= 0 {
-                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, known: [], track: false) }
+                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, track: false) }
             }
             return try reflect(session, scope: nil)
         }
@@ -456,7 +456,7 @@ public struct StairwayVerifier {
             // 1. Up.
             let upTouched: Set<CatalogRef>
             do {
-                upTouched = try step(session, revision, .up, known: refs(model)).refs
+                upTouched = try step(session, revision, .up, known: { refs(model) }).refs
             } catch let error as MigrationError {
                 report(.error, "up failed at \(error.location): \(error.server.description)")
                 return false  // later revisions build on this one: the stairway cannot go on
@@ -472,7 +472,7 @@ public struct StairwayVerifier {
             }
             let downTouched: Set<CatalogRef>
             do {
-                downTouched = try step(session, revision, .down, known: refs(modelUp)).refs
+                downTouched = try step(session, revision, .down, known: { refs(modelUp) }).refs
             } catch let error as MigrationError {
                 report(.error, "down failed at \(error.location): \(error.server.description)")
                 model = modelUp  // the down's transaction was rolled back: the database is as after the up
@@ -486,7 +486,7 @@ public struct StairwayVerifier {
             // 3. Up again, compared with the first up.
             let reupTouched: Set<CatalogRef>
             do {
-                reupTouched = try step(session, revision, .up, known: refs(modelDown)).refs
+                reupTouched = try step(session, revision, .up, known: { refs(modelDown) }).refs
             } catch let error as MigrationError {
                 report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
                 model = try rebuild(at: index)

@@ -26,12 +26,13 @@ final class StepRecorder {
     static let captureStatement = "strata_stairway_capture"
     /// The settings fingerprints are computed under (every name qualified, every value printed
     /// the same way), local to the transaction; the capture is prepared under them too, so that
-    /// its plan stays valid. The capture handles a few rows: with the default work_mem, the
-    /// executor spends more time setting up hash tables sized for thousands than it runs.
+    /// its plan stays valid. The capture handles a few rows: with the default work_mem and hash
+    /// aggregation, the executor spends more time setting up hash tables sized for thousands of
+    /// rows than it runs; sorting a handful costs less.
     static let settings = """
         SET LOCAL search_path = ''; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
         SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; \
-        SET LOCAL work_mem = '64kB'
+        SET LOCAL work_mem = '64kB'; SET LOCAL enable_hashagg = off
         """
     /// The first column's name in the capture's result: how the caller finds it among the step's results.
     static let marker = "strata_stairway_kind"
@@ -53,8 +54,7 @@ final class StepRecorder {
 
     /// Prepares the capture statement on this connection.
     static func prepareCapture(on connection: PGConnection) throws {
-        // Sorting a handful of rows costs less than building the hash tables the planner sizes for more.
-        try connection.execute("BEGIN; \(settings); SET LOCAL enable_hashagg = off; PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
+        try connection.execute("BEGIN; \(settings); PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
     }
 
     /// The entry of relation `oid` (an SQL expression) as one scalar subquery, so that the capture
@@ -166,7 +166,6 @@ final class StepRecorder {
         AS $fn$
         DECLARE
             r text;
-            owner text;
             names text;
         BEGIN
             IF c = 0 THEN
@@ -246,14 +245,14 @@ final class StepRecorder {
             ELSE
                 RETURN NULL;
             END IF;
-            -- What objects that refer to this one print of it: its name, its columns' names, its labels.
+            -- What objects that refer to this one print of it besides its name: an enum's labels.
+            -- (Relations, the only objects with an owner, have their entry from relationEntry.)
             IF c = 'pg_type'::regclass THEN
                 names := (SELECT string_agg(e.oid || '=' || e.enumlabel, E'\x1d' ORDER BY e.oid) FROM pg_enum e WHERE e.enumtypid = o);
             END IF;
-            RETURN pg_describe_object(c, o, 0) || E'\x1c' || md5(r) || E'\x1c' || coalesce(owner, '')
-                || E'\x1c' || coalesce(names, '');
+            RETURN pg_describe_object(c, o, 0) || E'\x1c' || md5(r) || E'\x1c' || E'\x1c' || coalesce(names, '');
         END
-        $fn$;;
+        $fn$;
         COMMIT
         """#
 
@@ -263,7 +262,7 @@ final class StepRecorder {
         "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type", "pg_enum", "pg_range",
         "pg_proc", "pg_namespace", "pg_extension", "pg_trigger", "pg_policy", "pg_rewrite", "pg_description",
         "pg_default_acl", "pg_collation", "pg_sequence", "pg_inherits", "pg_partitioned_table", "pg_statistic_ext",
-        "pg_depend", "pg_init_privs", "pg_am", "pg_cast", "pg_operator", "pg_opclass", "pg_language",
+        "pg_depend",
     ]
 
     /// `closure(classid, objid, depth)`: the rows of CTE `seeds` and what belongs to them: what
@@ -498,10 +497,10 @@ final class StepRecorder {
     }
 
     /// Every object of the database that reflection covers, and every table's contents.
-    static func allEntries(on connection: PGConnection) throws -> [CatalogRef: Entry?] {
+    static func allEntries(on connection: PGConnection) throws -> [CatalogRef: Entry] {
         let results = try connection.executeAll("BEGIN; \(settings); \(allEntriesSQL); COMMIT")
         guard let result = results.last(where: { $0.columnCount == 3 }) else { return [:] }
-        return parseEntries(result)
+        return parseEntries(result).compactMapValues { $0 }
     }
 
     private static func parseEntries(_ result: PGResult) -> [CatalogRef: Entry?] {

@@ -79,10 +79,8 @@ public enum SchemaReflector {
     private static func reflect(main: PGConnection, helper: PGConnection?, options: ReflectionOptions) throws -> Snapshot {
         let queries = try CatalogQueries.load(serverVersion: main.serverVersionNumber)
         let ownTransaction = !main.inTransaction
-        // A caller's open transaction may hold changes no other connection can see; a scoped
-        // reflection is a handful of cheap prepared statements on one connection.
-        let scoped = !options.scope.isEverything
-        if scoped {
+        if !options.scope.isEverything {
+            // A scoped reflection is a handful of cheap prepared statements on one connection.
             do {
                 return try reflectScoped(main, options: options, queries: queries, ownTransaction: ownTransaction)
             } catch let error as PostgresError where error.sqlState == "26000" && !main.preparedStatements.isEmpty {
@@ -91,19 +89,14 @@ public enum SchemaReflector {
                 return try reflectScoped(main, options: options, queries: queries, ownTransaction: ownTransaction)
             }
         }
-        let helper = ownTransaction && !scoped ? helper : nil
+        // A caller's open transaction may hold changes no other connection can see.
+        let helper = ownTransaction ? helper : nil
         var helperInTransaction = false
-        if ownTransaction {
-            try main.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        } else {
-            try main.execute("SAVEPOINT strata_reflect")
-        }
+        try main.execute(begin(ownTransaction))
         do {
             var clock = StepClock()
             let resolved = try resolveScope(main, options: options, sql: queries.scope)
-            // A scoped reflection names a handful of OIDs: let the planner start from them (index
-            // scans on the catalogs) instead of the written join order a full reflection wants.
-            try main.execute(sessionSettings + (scoped ? "; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8" : ""))
+            try main.execute(sessionSettings)
             if let helper {
                 let exported = try main.query("SELECT pg_export_snapshot()")[0, 0] ?? ""
                 helperInTransaction = true
@@ -112,12 +105,7 @@ public enum SchemaReflector {
                         + sessionSettings)
             }
             clock.mark("scope")
-            let work = queries.objects.filter { query in
-                // A scope that names nothing this query filters on (no types for types.sql, ...) skips it.
-                let filters = query.parameters.filter { $0 != .excluded }
-                return options.scope.isEverything || !filters.allSatisfy { (resolved.arrays[$0] ?? nil) == "{}" }
-            }
-            let objects = try runQueries(work, on: [main] + (helper.map { [$0] } ?? []), resolved: resolved, scoped: scoped)
+            let objects = try runQueries(queries.objects, on: [main] + (helper.map { [$0] } ?? []), resolved: resolved)
             clock.mark("queries")
             var data: [ObjectID: TableData] = [:]
             if options.includeData {
@@ -128,26 +116,28 @@ public enum SchemaReflector {
                 helperInTransaction = false
                 try helper.execute("COMMIT")
             }
-            if ownTransaction {
-                try main.execute("COMMIT")
-            } else {
-                try main.execute("ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect")
-            }
+            try main.execute(end(ownTransaction))
             clock.report()
-            return Snapshot(
-                byID: objects, data: data, serverVersion: resolved.serverVersion,
-                scope: options.scope.isEverything ? nil : resolved.scope)
+            return Snapshot(byID: objects, data: data, serverVersion: resolved.serverVersion, scope: nil)
         } catch {
             if let helper, helperInTransaction, !helper.isBroken { _ = try? helper.execute("ROLLBACK") }
-            if !main.isBroken {
-                if ownTransaction {
-                    _ = try? main.execute("ROLLBACK")
-                } else {
-                    _ = try? main.execute("ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect")
-                }
-            }
+            if !main.isBroken { _ = try? main.execute(rollback(ownTransaction)) }
             throw error
         }
+    }
+
+    /// A reflection reads in its own read-only transaction, or inside the caller's in a savepoint
+    /// that is rolled back (it changes nothing, but its SET LOCALs must not stay).
+    private static func begin(_ ownTransaction: Bool) -> String {
+        ownTransaction ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "SAVEPOINT strata_reflect"
+    }
+
+    private static func end(_ ownTransaction: Bool) -> String {
+        ownTransaction ? "COMMIT" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect"
+    }
+
+    private static func rollback(_ ownTransaction: Bool) -> String {
+        ownTransaction ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect"
     }
 
     /// A scoped reflection in three round trips: (1) the scope, expanded by a prepared scope.sql,
@@ -157,16 +147,17 @@ public enum SchemaReflector {
     private static func reflectScoped(
         _ connection: PGConnection, options: ReflectionOptions, queries: CatalogQueries.Prepared, ownTransaction: Bool
     ) throws -> Snapshot {
-        let begin = ownTransaction ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "SAVEPOINT strata_reflect"
-        let end = ownTransaction ? "COMMIT" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect"
+        let end = end(ownTransaction)
         do {
-            var message = begin + ";\n"
+            var message = begin(ownTransaction) + ";\n"
             let scopeName = CatalogQuery.statementName("scope", queries.scope)
             if !connection.preparedStatements.contains(scopeName) {
                 message += "PREPARE \(scopeName)(oid[], oid[], bool, text[]) AS \(queries.scope);\n"
             }
             let arguments = scopeArguments(options).map { quoteLiteral($0) }.joined(separator: ", ")
-            // The scope resolves excluded table names before `search_path` is emptied.
+            // The scope resolves excluded table names before `search_path` is emptied. A scope names
+            // a handful of OIDs: the planner starts from them (index scans on the catalogs) instead
+            // of the written join order a full reflection wants.
             message += "EXECUTE \(scopeName)(\(arguments));\n" + sessionSettings
                 + "; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8"
             let first = try connection.executeAll(message)
@@ -175,7 +166,7 @@ public enum SchemaReflector {
                 throw SchemaReflectionError.malformedResult(query: "scope", message: "no result")
             }
             let resolved = try parseScope(scopeResult, connection: connection)
-            let relationQueries = oidNames(scopeResult.value(0, "relation_queries"))
+            let relationQueries = Set(elements(scopeResult.value(0, "relation_queries")).map(String.init))
             let work = queries.objects.filter { query in
                 let filters = query.parameters.filter { $0 != .excluded }
                 if filters.allSatisfy({ (resolved.arrays[$0] ?? nil) == "{}" }) { return false }
@@ -223,28 +214,26 @@ public enum SchemaReflector {
             }
             return Snapshot(byID: builder.objects, data: data, serverVersion: resolved.serverVersion, scope: resolved.scope)
         } catch {
-            if !connection.isBroken {
-                _ = try? connection.execute(ownTransaction ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT strata_reflect; RELEASE SAVEPOINT strata_reflect")
-            }
+            if !connection.isBroken { _ = try? connection.execute(rollback(ownTransaction)) }
             throw error
         }
     }
 
-    /// `{a,b}` → ["a", "b"] (names the server produced: no quoting inside).
-    private static func oidNames(_ text: String?) -> Set<String> {
+    /// `{a,b}` → ["a", "b"] (an array the server printed of names or numbers: no quoting inside).
+    static func elements(_ text: String?) -> [Substring] {
         guard let text, text.count >= 2 else { return [] }
-        return Set(text.dropFirst().dropLast().split(separator: ",").map(String.init))
+        return text.dropFirst().dropLast().split(separator: ",")
     }
 
     /// Runs the queries, heaviest first, each connection taking the next one when it is free;
     /// each connection's thread reads its own results.
     private static func runQueries(
-        _ queries: [CatalogQuery], on connections: [PGConnection], resolved: Resolved, scoped: Bool
+        _ queries: [CatalogQuery], on connections: [PGConnection], resolved: Resolved
     ) throws -> [ObjectID: SchemaObject] {
         let ordered = queries.sorted { weight($0.name) > weight($1.name) }
         if connections.count == 1 {
             var builder = SnapshotBuilder()
-            for query in ordered { try run(query, on: connections[0], resolved: resolved, scoped: scoped, into: &builder) }
+            for query in ordered { try run(query, on: connections[0], resolved: resolved, into: &builder) }
             return builder.objects
         }
         let queue = WorkQueue(ordered)
@@ -255,7 +244,7 @@ public enum SchemaReflector {
                 var builder = SnapshotBuilder()
                 while let query = queue.next() {
                     do {
-                        try run(query, on: boxes[index].value, resolved: resolved, scoped: scoped, into: &builder)
+                        try run(query, on: boxes[index].value, resolved: resolved, into: &builder)
                     } catch {
                         queue.stop()
                         throw error
@@ -275,9 +264,6 @@ public enum SchemaReflector {
         return merged
     }
 
-    /// Full reflections bind the parameters per execution, so the server folds the `IS NULL`
-    /// tests; scoped ones execute the prepared statement with the OID arrays as literals (the
-    /// server produced them: digits and commas).
     /// Table contents in chunks of at most `TableContents.chunkSize` tables (a query per chunk,
     /// each table one `UNION ALL` branch), spread over the connections like the catalog queries.
     private static func readContents(_ tables: [ObjectID], on connections: [PGConnection]) throws -> [ObjectID: TableData] {
@@ -312,19 +298,11 @@ public enum SchemaReflector {
     }
 
     private static func run(
-        _ query: CatalogQuery, on connection: PGConnection, resolved: Resolved, scoped: Bool, into builder: inout SnapshotBuilder
+        _ query: CatalogQuery, on connection: PGConnection, resolved: Resolved, into builder: inout SnapshotBuilder
     ) throws {
         var clock = StepClock()
-        let result: PGResult
-        if scoped {
-            let arguments = query.scopedParameters.map { parameter -> String in
-                guard let array = resolved.arrays[parameter] ?? nil else { return "NULL" }
-                return quoteLiteral(array)
-            }
-            result = try connection.execute("EXECUTE \(query.statementName)(\(arguments.joined(separator: ", ")))")
-        } else {
-            result = try connection.query(query.sql, query.parameters.map { resolved.arrays[$0] ?? nil })
-        }
+        // The parameters are bound per execution (NULL arrays): the server folds the tests away.
+        let result = try connection.query(query.sql, query.parameters.map { resolved.arrays[$0] ?? nil })
         clock.mark(query.name)
         try builder.load(result, query: query.name)
         clock.mark(query.name + " (load)")
@@ -407,8 +385,7 @@ public enum SchemaReflector {
 
     /// `{1,2,3}` → [1, 2, 3].
     static func oids(_ text: String?) -> Set<UInt32> {
-        guard let text else { return [] }
-        return Set(text.dropFirst().dropLast().split(separator: ",").compactMap { UInt32($0) })
+        Set(elements(text).compactMap { UInt32($0) })
     }
 }
 
