@@ -32,9 +32,54 @@ final class StairwayTests: XCTestCase {
         StairwayVerifier.reflectEveryStep = true
         defer { StairwayVerifier.reflectEveryStep = false }
         try findsEveryLeftover()
+        try findsEveryLeftover(jobs: 2)
     }
 
-    private func findsEveryLeftover() throws {
+    /// Cut into stretches checked at the same time, a history gets the same findings.
+    func testJobsFindTheSame() throws {
+        try findsEveryLeftover(jobs: 3)
+        try changesEventTriggersDoNotReport(jobs: 4)
+    }
+
+    /// An up that fails stops the stairway: the jobs after it report nothing of their own.
+    func testJobsStopAtAFailingUp() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE a (id int);", "DROP TABLE a;"),
+            ("CREATE TABLE b (id int);", "DROP TABLE b;"),
+            ("CREATE TABLE c (id int);", "DROP TABLE c;"),
+            ("CREATE TABLE d (id nosuchtype);", "DROP TABLE d;"),
+            ("CREATE TABLE e (id int);", "DROP TABLE e;"),
+            ("CREATE TABLE f (id int);", "DROP TABLE f;"),
+        ])
+        var verifier = StairwayVerifier(history: try MigrationDirectory.load(dir).history(), scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = 3
+        verifier.minimumStretch = 1
+        let report = try verifier.run()
+        XCTAssertEqual(report.failedRevisions, ["r04"])
+        XCTAssertEqual(report.findings.count, 1, "\(report.findings.map(\.message))")
+        XCTAssertTrue(report.findings.first?.message.hasPrefix("up failed at migrations/r04") ?? false, "\(report.findings.map(\.message))")
+        XCTAssertEqual(report.checked, 4)
+    }
+
+    func testStretchesTakeAboutAsLong() {
+        XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 100, jobs: 1), [0..<100])
+        XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 20, jobs: 4), [0..<20])  // too short to cut
+        for (start, end, jobs) in [(0, 100, 2), (0, 300, 2), (0, 1000, 8), (40, 300, 3)] {
+            let stretches = StairwayVerifier.stretches(from: start, to: end, jobs: jobs)
+            XCTAssertEqual(stretches.count, jobs)
+            XCTAssertEqual(stretches.first?.lowerBound, start)
+            XCTAssertEqual(stretches.last?.upperBound, end)
+            for (a, b) in zip(stretches, stretches.dropFirst()) {
+                XCTAssertEqual(a.upperBound, b.lowerBound)
+                XCTAssertGreaterThanOrEqual(a.count, b.count)  // later ones first apply the ups before them
+            }
+            // time = applying the ups before a stretch (0.12 of checking one) + checking it
+            let times = stretches.map { 0.12 * Double($0.lowerBound) + Double($0.count) }
+            XCTAssertLessThan(times.max()! - times.min()!, 2.5, "\(stretches)")
+        }
+    }
+
+    private func findsEveryLeftover(jobs: Int = 1) throws {
         let dir = try makeHistory(self, [
             ("CREATE TABLE users (id int, email text, name text);", "DROP TABLE users;"),
             ("CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id int, status order_status);", "DROP TABLE orders;"),
@@ -46,7 +91,10 @@ final class StairwayTests: XCTestCase {
             ("CREATE INDEX ix_members_name ON members (name);", "DROP INDEX ix_members_name;"),
         ])
         let history = try MigrationDirectory.load(dir).history()
-        let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
+        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = jobs
+        verifier.minimumStretch = 2
+        let report = try verifier.run()
         XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r05", "r07"])
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains("r02 leftover enum public.order_status remains after the downgrade of r02"), "\(messages)")
@@ -65,6 +113,10 @@ final class StairwayTests: XCTestCase {
     /// ALTER TABLE recursing to partitions, a rename seen by a view) is still tracked: correct
     /// revisions pass, broken ones fail, and the final full comparison agrees.
     func testChangesEventTriggersDoNotReport() throws {
+        try changesEventTriggersDoNotReport()
+    }
+
+    private func changesEventTriggersDoNotReport(jobs: Int = 1) throws {
         let dir = try makeHistory(self, [
             ("CREATE TABLE lookup (id int PRIMARY KEY, name text DEFAULT 'a');\nINSERT INTO lookup VALUES (1, 'one');", "DROP TABLE lookup;"),
             // passes: rows added, then exactly those rows deleted
@@ -83,10 +135,17 @@ final class StairwayTests: XCTestCase {
             ("ALTER TABLE lookup RENAME COLUMN name TO title;", "ALTER TABLE lookup RENAME COLUMN title TO name;"),
             // fails: the rename is not undone
             ("ALTER TABLE lookup RENAME TO lookups;", "SELECT 1;"),
+            // a composite type's attributes: ALTER TYPE reports the type's relation
+            ("CREATE TYPE pair AS (a int, b int);", "DROP TYPE pair;"),
+            ("ALTER TYPE pair ADD ATTRIBUTE c int;", "SELECT 1;"),  // fails: the attribute stays
+            ("ALTER TYPE pair ADD ATTRIBUTE d int;", "ALTER TYPE pair DROP ATTRIBUTE d;"),
         ])
         let history = try MigrationDirectory.load(dir).history()
-        let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
-        XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10"], "\(report.findings.map(\.message))")
+        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = jobs
+        verifier.minimumStretch = 2
+        let report = try verifier.run()
+        XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10", "r12"], "\(report.findings.map(\.message))")
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.lookup: rows differ after the downgrade of r03") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r04 leftover table public.lookup differs after the downgrade of r04: grant PUBLIC") }, "\(messages)")

@@ -11,6 +11,8 @@ public final class ScratchPool {
     public let serverMajor: Int
     private var made: [ConnectionString] = []
     private var closed = false
+    /// Guards `made` and `closed`: jobs of a stairway make and drop databases at the same time.
+    private let lock = NSLock()
 
     public init(server: ScratchServer, installation: PostgresInstallation?, serverMajor: Int) {
         self.server = server
@@ -34,20 +36,24 @@ public final class ScratchPool {
     /// A fresh empty database.
     public func database(_ prefix: String = "strata_scratch", template: String? = nil) throws -> ConnectionString {
         let database = try server.createDatabase(prefix: prefix, template: template)
-        made.append(database)
+        lock.withLock { made.append(database) }
         return database
     }
 
     public func drop(_ database: ConnectionString) {
         try? server.dropDatabase(database)
-        made.removeAll { $0 == database }
+        lock.withLock { made.removeAll { $0 == database } }
     }
 
     public func close() {
-        guard !closed else { return }
-        closed = true
-        for database in made.reversed() { try? server.dropDatabase(database) }
-        made = []
+        let databases: [ConnectionString]? = lock.withLock {
+            guard !closed else { return nil }
+            closed = true
+            defer { made = [] }
+            return made
+        }
+        guard let databases else { return }
+        for database in databases.reversed() { try? server.dropDatabase(database) }
         server.close()
     }
 

@@ -51,7 +51,17 @@ public struct StairwayVerifier {
     public let history: History
     public let scratch: ScratchPool
     public let directoryDisplay: String
+    /// Called after each revision with the number of revisions done, their total and the revision
+    /// (from the jobs' threads, one call at a time).
     public var progress: ((Int, Int, Revision) -> Void)?
+    /// How many scratch databases check the history at the same time, each a stretch of it.
+    public var jobs = StairwayVerifier.defaultJobs
+
+    /// One job per processor, at most 8.
+    public static var defaultJobs: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
+    /// The fewest revisions a job checks (a job costs a database, the recorder and a full
+    /// fingerprint at each end); tests lower it to cut small histories.
+    var minimumStretch = 12
 
     public init(history: History, scratch: ScratchPool, directoryDisplay: String) {
         self.history = history
@@ -75,9 +85,9 @@ public struct StairwayVerifier {
         let connection: PGConnection
         let tracker: ChangeTracker
         /// Event triggers record what each step touched (`StepRecorder`); else every step is scanned.
-        let recording: Bool
+        private(set) var recording = false
         let reset: String
-        init(_ database: ConnectionString, record: Bool = true) throws {
+        init(_ database: ConnectionString) throws {
             self.database = database
             connection = try PGConnection(database)
             tracker = ChangeTracker(connection: connection)
@@ -86,7 +96,35 @@ public struct StairwayVerifier {
             let flush = connection.serverVersionNumber >= 150000
             reset = StairwayVerifier.resetSession(flushStatistics: flush)
             try connection.execute(reset)
-            recording = record ? try StepRecorder.install(on: connection) : false
+        }
+
+        /// Installs the recorder (when the server lets us).
+        func record() throws {
+            recording = try StepRecorder.install(on: connection)
+        }
+    }
+
+    /// A session on a new scratch database with revisions 0…`index` applied (none when `index`
+    /// is -1), the recorder installed after them when `record`.
+    private func session(at index: Int, record: Bool) throws -> Session {
+        let database = try scratch.database("strata_stairway")
+        let session: Session
+        do {
+            session = try Session(database)
+        } catch {
+            scratch.drop(database)
+            throw error
+        }
+        do {
+            if index >= 0 {
+                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, track: false) }
+            }
+            if record { try session.record() }
+            return session
+        } catch {
+            session.connection.close()
+            scratch.drop(database)
+            throw error
         }
     }
 
@@ -222,31 +260,128 @@ public struct StairwayVerifier {
         }
     }
 
-    /// Calls `body` for each revision from `startIndex` (it returns false to stop) with a
-    /// `report` that records a finding against the revision; a revision with findings failed.
-    private func eachRevision(
-        from startIndex: Int, findings: inout [Finding], failed: inout [String],
-        _ body: (Int, Revision, (Finding.Kind, String) -> Void) throws -> Bool
-    ) throws {
-        let pending = Array(history.revisions[startIndex...])
-        for (offset, revision) in pending.enumerated() {
-            progress?(offset + 1, pending.count, revision)
-            var found: [Finding] = []
-            let goOn = try body(startIndex + offset, revision) { kind, message in
-                found.append(Finding(revision: revision.id, file: file(revision), kind: kind, message: message))
+    /// What one job found in its stretch of the history.
+    private struct Stretch {
+        var findings: [Finding] = []
+        var failed: [String] = []
+        var checked = 0
+        /// An up failed: later revisions build on it, so the stairway cannot go on.
+        var halted = false
+    }
+
+    /// Counts the revisions every job has done, for `progress`.
+    private final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = 0
+        private let total: Int
+        private let report: ((Int, Int, Revision) -> Void)?
+        init(total: Int, _ report: ((Int, Int, Revision) -> Void)?) {
+            self.total = total
+            self.report = report
+        }
+        func did(_ revision: Revision) {
+            lock.withLock {
+                done += 1
+                report?(done, total, revision)
             }
-            findings += found
-            if !found.isEmpty { failed.append(revision.id) }
-            if !goOn { return }
         }
     }
 
-    /// Runs the stairway from `since` (or the first revision).
+    /// Calls `body` for each revision of `range` (it returns false to stop) with a `report` that
+    /// records a finding against the revision; a revision with findings failed.
+    private func eachRevision(
+        in range: Range<Int>, _ stretch: inout Stretch, _ progress: Progress,
+        _ body: (Int, Revision, (Finding.Kind, String) -> Void) throws -> Bool
+    ) throws {
+        for index in range {
+            let revision = history.revisions[index]
+            var found: [Finding] = []
+            let goOn = try body(index, revision) { kind, message in
+                found.append(Finding(revision: revision.id, file: file(revision), kind: kind, message: message))
+            }
+            progress.did(revision)
+            stretch.checked += 1
+            stretch.findings += found
+            if !found.isEmpty { stretch.failed.append(revision.id) }
+            if !goOn {
+                stretch.halted = true
+                return
+            }
+        }
+    }
+
+    /// Runs the stairway from `since` (or the first revision). With several `jobs`, the history
+    /// is cut into stretches, each checked in a scratch database of its own that first applies
+    /// the ups of the revisions before it; a revision is checked on the same state either way
+    /// (after a revision that fails, its job rebuilds that state from the ups).
     public func run(since: String? = nil) throws -> Report {
+        let started = Date()
         var startIndex = 0
         if let since { startIndex = history.position(of: try history.resolve(since).id) ?? 0 }
-        let session = try Session(try scratch.database("strata_stairway"), record: !Self.reflectEveryStep)
-        return session.recording ? try runFingerprinted(session, from: startIndex) : try runReflecting(session, from: startIndex)
+        let stretches = Self.stretches(from: startIndex, to: history.count, jobs: jobs, minimum: minimumStretch)
+        let progress = Progress(total: history.count - startIndex, self.progress)
+        let results: [Stretch]
+        if stretches.count <= 1 {
+            results = [try check(stretches.first ?? startIndex..<startIndex, progress)]
+        } else {
+            let slots = ResultSlots<Stretch>(count: stretches.count)
+            let verifier = UncheckedBox(self)
+            DispatchQueue.concurrentPerform(iterations: stretches.count) { index in
+                slots.set(index, Result { try verifier.value.check(stretches[index], progress) })
+            }
+            results = try slots.values().map { try $0.get() }
+        }
+        var report = Report(checked: 0, failedRevisions: [], findings: [], seconds: 0)
+        for result in results {
+            report.checked += result.checked
+            report.findings += result.findings
+            report.failedRevisions += result.failed.filter { !report.failedRevisions.contains($0) }
+            if result.halted { break }  // later stretches built on what failed
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Cuts revisions `start..<end` into at most `jobs` stretches that take about as long: a
+    /// stretch first applies the ups before it (`fastForward`, as a share of checking one
+    /// revision), so later stretches are shorter. A stretch has at least `minimum` revisions.
+    static func stretches(from start: Int, to end: Int, jobs: Int, fastForward: Double = 0.12, minimum: Int = 12) -> [Range<Int>] {
+        let count = max(1, min(jobs, (end - start) / minimum))
+        guard count > 1 else { return [start..<end] }
+        // The smallest time per job (in revisions checked) with which `count` jobs reach `end`.
+        func bounds(_ time: Double) -> [Int] {
+            var result = [start]
+            for _ in 0..<count {
+                let from = result.last!
+                let reach = from + Int((time - fastForward * Double(from)).rounded(.down))
+                result.append(min(end, max(from + 1, reach)))
+            }
+            return result
+        }
+        var low = 0.0, high = Double(end)
+        while high - low > 0.5 {
+            let middle = (low + high) / 2
+            if bounds(middle).last! >= end { high = middle } else { low = middle }
+        }
+        let cut = bounds(high)
+        return zip(cut, cut.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
+    }
+
+    /// Checks the revisions of `range` in a scratch database of its own.
+    private func check(_ range: Range<Int>, _ progress: Progress) throws -> Stretch {
+        guard !range.isEmpty else { return Stretch() }
+        let session: Session
+        do {
+            session = try self.session(at: range.lowerBound - 1, record: !Self.reflectEveryStep)
+        } catch let error as MigrationError {
+            // The ups before the stretch failed where the job checking them did not stop: say so.
+            let index = history.position(of: error.revision) ?? range.lowerBound
+            let revision = history.revisions[index]
+            let message = "up failed at \(error.location) while building the state before \(history.revisions[range.lowerBound].id): \(error.server.description)"
+            return Stretch(findings: [Finding(revision: revision.id, file: file(revision), kind: .error, message: message)],
+                           failed: [revision.id], checked: 0, halted: true)
+        }
+        return session.recording ? try runFingerprinted(session, range, progress) : try runReflecting(session, range, progress)
     }
 
     /// Tests set this to check the path servers without event triggers take.
@@ -254,19 +389,14 @@ public struct StairwayVerifier {
 
     // MARK: - With the recorder: fingerprints, and reflections only to explain a difference
 
-    private func runFingerprinted(_ first: Session, from startIndex: Int) throws -> Report {
-        let started = Date()
-        var findings: [Finding] = []
-        var failed: [String] = []
+    private func runFingerprinted(_ first: Session, _ range: Range<Int>, _ progress: Progress) throws -> Stretch {
+        var stretch = Stretch()
         var session = first
         /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
         func rebuild(at index: Int) throws -> [CatalogRef: StepRecorder.Entry] {
             session.connection.close()
             scratch.drop(session.database)
-            session = try Session(try scratch.database("strata_stairway"))
-            if index >= 0 {
-                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, track: false) }
-            }
+            session = try self.session(at: index, record: true)
             return try StepRecorder.allEntries(on: session.connection)
         }
         var live: [CatalogRef: StepRecorder.Entry] = [:]
@@ -277,7 +407,7 @@ public struct StairwayVerifier {
             children = [:]
             for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
         }
-        restart(startIndex > 0 ? try rebuild(at: startIndex - 1) : try StepRecorder.allEntries(on: session.connection))
+        restart(try StepRecorder.allEntries(on: session.connection))
         /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
         /// returns what they replaced.
         func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
@@ -310,8 +440,7 @@ public struct StairwayVerifier {
         }
         func known() -> Set<CatalogRef> { Set(live.keys.filter { $0.classID != 0 }) }
 
-        let pending = Array(history.revisions[startIndex...])
-        try eachRevision(from: startIndex, findings: &findings, failed: &failed) { index, revision, report in
+        try eachRevision(in: range, &stretch, progress) { index, revision, report in
 
             // 1. Up.
             let up: Touched
@@ -360,8 +489,10 @@ public struct StairwayVerifier {
             let reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
 
             if downDiffers || reupDiffers {
-                // The fingerprints say something differs: find out what, exactly, with reflections.
+                // The fingerprints say something differs: find out what, exactly, with reflections,
+                // and go on from the state the ups build.
                 try explain(index, down: downDiffers, reup: reupDiffers).forEach { report($0.0, $0.1) }
+                restart(try rebuild(at: index))
             }
             return true
         }
@@ -372,13 +503,14 @@ public struct StairwayVerifier {
         let trackedIdentities = Set(tracked.map(\.identity)), actualIdentities = Set(actual.map(\.identity))
         var missed: [(String, String)] = actual.subtracting(tracked).map { ($0.identity, trackedIdentities.contains($0.identity) ? "changed" : "appeared") }
         missed += tracked.subtracting(actual).filter { !actualIdentities.contains($0.identity) }.map { ($0.identity, "vanished") }
+        let last = history.revisions[range.lowerBound + max(0, stretch.checked - 1)].id
         for (identity, what) in missed.sorted(by: { $0.0 < $1.0 }) {
-            findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
-                                    message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
+            stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
+                                            message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
         }
         session.connection.close()
         scratch.drop(session.database)
-        return Report(checked: pending.count, failedRevisions: failed, findings: findings, seconds: Date().timeIntervalSince(started))
+        return stretch
     }
 
     /// Whether two states of the same objects are equal, object for object by identity (an
@@ -402,7 +534,7 @@ public struct StairwayVerifier {
     /// after the first up against after the second (`reup`).
     private func explain(_ index: Int, down: Bool, reup: Bool) throws -> [(Finding.Kind, String)] {
         let revision = history.revisions[index]
-        let session = try Session(try scratch.database("strata_stairway_explain"), record: false)
+        let session = try Session(try scratch.database("strata_stairway_explain"))
         defer {
             session.connection.close()
             scratch.drop(session.database)
@@ -428,30 +560,19 @@ public struct StairwayVerifier {
 
     // MARK: - Without the recorder: an in-memory model, scoped reflections after every step
 
-    private func runReflecting(_ first: Session, from startIndex: Int) throws -> Report {
-        let started = Date()
-        var findings: [Finding] = []
-        var failed: [String] = []
+    private func runReflecting(_ first: Session, _ range: Range<Int>, _ progress: Progress) throws -> Stretch {
+        var stretch = Stretch()
         var session = first
         /// Builds a fresh database at position `index` (revisions 0…index applied) and reflects it.
         func rebuild(at index: Int) throws -> Snapshot {
             session.connection.close()
             scratch.drop(session.database)
-            session = try Session(try scratch.database("strata_stairway"), record: false)
-            if index >= 0 {
-                for revision in history.revisions[0...index] { _ = try step(session, revision, .up, track: false) }
-            }
+            session = try self.session(at: index, record: false)
             return try reflect(session, scope: nil)
         }
-        var model: Snapshot
-        if startIndex > 0 {
-            model = try rebuild(at: startIndex - 1)
-        } else {
-            model = try reflect(session, scope: nil)
-        }
+        var model = try reflect(session, scope: nil)
 
-        let pending = Array(history.revisions[startIndex...])
-        try eachRevision(from: startIndex, findings: &findings, failed: &failed) { index, revision, report in
+        try eachRevision(in: range, &stretch, progress) { index, revision, report in
 
             // 1. Up.
             let upTouched: Set<CatalogRef>
@@ -480,7 +601,8 @@ public struct StairwayVerifier {
             }
             let scopeDown = upTouched.union(downTouched)
             let afterDown = try reflect(session, scope: scopeDown)
-            downFindings(SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes, revision).forEach { report($0.0, $0.1) }
+            let downDiffers = downFindings(SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes, revision)
+            downDiffers.forEach { report($0.0, $0.1) }
             let modelDown = apply(afterDown, to: modelUp)
 
             // 3. Up again, compared with the first up.
@@ -493,8 +615,10 @@ public struct StairwayVerifier {
                 return true
             }
             let afterReup = try reflect(session, scope: scopeDown.union(reupTouched))
-            reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision).forEach { report($0.0, $0.1) }
-            model = apply(afterReup, to: modelDown)
+            let reupDiffers = reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision)
+            reupDiffers.forEach { report($0.0, $0.1) }
+            // After a difference, go on from the state the ups build.
+            model = downDiffers.isEmpty && reupDiffers.isEmpty ? apply(afterReup, to: modelDown) : try rebuild(at: index)
             return true
         }
 
@@ -503,12 +627,19 @@ public struct StairwayVerifier {
         var modelWithoutScope = model
         modelWithoutScope.scope = nil
         let missed = SchemaDiff(from: modelWithoutScope, to: full).changes
+        let last = history.revisions[range.lowerBound + max(0, stretch.checked - 1)].id
         for change in missed {
-            findings.append(Finding(revision: history.head?.id ?? "", file: nil, kind: .backstop,
-                                    message: "the full comparison at the end found what the targeted snapshots missed: \(DiffText.line(change))"))
+            stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
+                                            message: "the full comparison at the end found what the targeted snapshots missed: \(DiffText.line(change))"))
         }
         session.connection.close()
         scratch.drop(session.database)
-        return Report(checked: pending.count, failedRevisions: failed, findings: findings, seconds: Date().timeIntervalSince(started))
+        return stretch
     }
+}
+
+/// Hands a value the jobs only read to their threads.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

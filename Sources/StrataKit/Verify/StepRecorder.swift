@@ -45,8 +45,9 @@ final class StepRecorder {
             try connection.execute(installSQL)
             try prepareCapture(on: connection)
             return true
-        } catch let error as PostgresError where error.kind == .server {
-            // No PL/pgSQL in the template, say: scanning still works.
+        } catch let error as PostgresError where error.kind == .server && ["42704", "42501"].contains(error.sqlState) {
+            // No PL/pgSQL in the template (42704), or not allowed after all (42501): scanning still
+            // works. Any other error is strata's own and is not hidden behind the slower path.
             _ = try? connection.execute("ROLLBACK")
             return false
         }
@@ -303,6 +304,20 @@ final class StepRecorder {
         )
         """
 
+    /// `seeds(classid, objid)`: the rows of CTE `table`, and the type of each composite type's
+    /// relation among them (ALTER TYPE … ADD ATTRIBUTE reports the relation; the attributes are
+    /// part of the type's entry).
+    static func withCompositeTypes(of table: String) -> String {
+        """
+        seeds(classid, objid) AS (
+            SELECT classid, objid FROM \(table)
+            UNION ALL
+            SELECT 'pg_type'::regclass::oid, c.reltype FROM \(table) t JOIN pg_catalog.pg_class c ON c.oid = t.objid
+            WHERE t.classid = 'pg_class'::regclass AND c.relkind = 'c'
+        )
+        """
+    }
+
     static let captureSQL = """
         WITH RECURSIVE log AS (
             DELETE FROM information_schema.strata_stairway_log RETURNING classid, objid, owner_classid, owner_objid
@@ -320,13 +335,14 @@ final class StepRecorder {
                            + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid) > 0))
               AND c.relnamespace <> 'information_schema'::regnamespace
         ),
-        seeds(classid, objid) AS (
+        touched(classid, objid) AS (
             SELECT classid, objid FROM log WHERE objid IS NOT NULL
             UNION ALL
             SELECT owner_classid, owner_objid FROM log WHERE owner_objid IS NOT NULL
             UNION ALL
             SELECT 'pg_class'::regclass::oid, oid FROM written WHERE ddl
         ),
+        \(withCompositeTypes(of: "touched")),
         \(ownedClosureCTE),
         \(objectsCTE),
         refs AS (
@@ -472,7 +488,8 @@ final class StepRecorder {
         let objects = "{" + refs.map { String($0.objectID) }.joined(separator: ",") + "}"
         let results = try connection.executeAll("""
             BEGIN; \(settings);
-            WITH RECURSIVE seeds(classid, objid) AS (SELECT * FROM unnest('\(classes)'::oid[], '\(objects)'::oid[])),
+            WITH RECURSIVE touched(classid, objid) AS (SELECT * FROM unnest('\(classes)'::oid[], '\(objects)'::oid[])),
+            \(withCompositeTypes(of: "touched")),
             \(ownedClosureCTE),
             \(objectsCTE),
             refs AS (

@@ -443,21 +443,22 @@ private final class WorkQueue<Item>: @unchecked Sendable {
 }
 
 /// Results of concurrent work, one slot per index.
-final class ResultSlots<Value>: @unchecked Sendable {
+/// One result per concurrently running task, filled in from any thread.
+public final class ResultSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<Value, Error>?]
 
-    init(count: Int) {
+    public init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ result: Result<Value, Error>) {
+    public func set(_ index: Int, _ result: Result<Value, Error>) {
         lock.lock()
         slots[index] = result
         lock.unlock()
     }
 
-    func values() -> [Result<Value, Error>] {
+    public func values() -> [Result<Value, Error>] {
         lock.lock()
         defer { lock.unlock() }
         return slots.map { $0 ?? .failure(SchemaReflectionError.malformedResult(query: "?", message: "no result")) }

@@ -213,8 +213,15 @@ struct VerifyStairway: ParsableCommand {
     @Option(help: "Check only this revision and newer ones.")
     var since: String?
 
+    @Option(help: "Scratch databases checking stretches of the history at the same time (default: one per processor, at most 8).")
+    var jobs: Int?
+
     @Option(help: "text or json.")
     var format: OutputFormat = .text
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
 
     func run() throws {
         let workspace = try global.workspace()
@@ -223,6 +230,7 @@ struct VerifyStairway: ParsableCommand {
         let scratch = try openScratch(global, workspace.configuration)
         defer { scratch.close() }
         var verifier = StairwayVerifier(history: history, scratch: scratch, directoryDisplay: DisplayPath.of(directory.url))
+        if let jobs { verifier.jobs = jobs }
         if !global.quiet && isatty(2) == 1 {
             verifier.progress = { index, count, revision in
                 FileHandle.standardError.write(Data("\r\u{1B}[K[\(index)/\(count)] \(revision.id) \(revision.message ?? "")".prefix(100).utf8))
