@@ -737,12 +737,16 @@ def task_stairway(ctx: Context) -> None:
         floor = Result("stairway", "psql floor (up, down, up)", n)
         loop = Result("stairway", "alembic loop (1 ScriptDir, 1 conn)", n)
         strata = Result("stairway", "strata verify stairway", n)
+        # the same with one job: what the per-step checking costs without the second processor
+        single = Result("stairway", "strata verify stairway --jobs 1", n)
         if venv_problem:
             loop.status, loop.reason = "skipped", venv_problem
         if problem:
             strata.status, strata.reason = "skipped", problem
+            single.status, single.reason = "skipped", problem
         scratch = ["--scratch-url", ctx.scratch_url()]
         strata_cmd = ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"], *scratch)
+        single_cmd = strata_cmd + ["--jobs", "1"]
         for _run in range(ctx.runs):
             if floor.status == "ok":
                 db = ctx.fresh_db(f"sf{n}")
@@ -769,9 +773,12 @@ def task_stairway(ctx: Context) -> None:
                     ctx.cluster.drop_db(db)
             if strata.status == "ok":
                 ctx.strata_run(strata, strata_cmd, keep_stdout=True, what="stairway")
+            if single.status == "ok":
+                ctx.strata_run(single, single_cmd, keep_stdout=True, what="stairway")
         ctx.add(floor)
         ctx.add(loop)
         ctx.add(strata)
+        ctx.add(single)
 
         # strata with its own embedded server: one run
         emb = Result("stairway", "strata verify stairway (embedded)", n)
@@ -1215,6 +1222,8 @@ def ratios(results: list[Result]) -> list[dict]:
             ("stairway", "pytest-alembic no_trace", n), st)
         add("stairway", n, "alembic loop / strata", ("stairway", "alembic loop (1 ScriptDir, 1 conn)", n), st)
         add("stairway", n, "embedded / scratch-url", ("stairway", "strata verify stairway (embedded)", n), st)
+        add("stairway", n, "--jobs 1 / floor", ("stairway", "strata verify stairway --jobs 1", n),
+            ("stairway", "psql floor (up, down, up)", n))
     dump = ("schema", "strata schema dump", None)
     add("schema", None, "dump / pg_dump (goal <= 1)", dump, ("schema", "pg_dump --schema-only", None))
     add("schema", None, "dump / raw queries (goal <= 1.5)", dump,

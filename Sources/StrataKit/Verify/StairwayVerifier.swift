@@ -342,24 +342,31 @@ public struct StairwayVerifier {
         return report
     }
 
-    /// Cuts revisions `start..<end` into at most `jobs` stretches that take about as long: a
-    /// stretch first applies the ups before it (`fastForward`, as a share of checking one
-    /// revision), so later stretches are shorter. A stretch has at least `minimum` revisions.
+    /// Cuts revisions `start..<end` into at most `jobs` stretches that take about as long. Checking
+    /// revision `i` costs `1 + i / end` (the schema grows: later revisions have more to scan and
+    /// fingerprint, measured about twice as much at the end of a history), and a stretch first
+    /// applies the ups before it (`fastForward` of that cost each), so later stretches are
+    /// shorter. A stretch has at least `minimum` revisions.
     static func stretches(from start: Int, to end: Int, jobs: Int, fastForward: Double = 0.12, minimum: Int = 12) -> [Range<Int>] {
         let count = max(1, min(jobs, (end - start) / minimum))
         guard count > 1 else { return [start..<end] }
-        // The smallest time per job (in revisions checked) with which `count` jobs reach `end`.
+        // before[i]: the cost of checking revisions 0..<i
+        var before = [0.0]
+        for index in 0..<end { before.append(before[index] + checkCost(index, of: end)) }
+        // With at most `time` per job, where each of `count` jobs gets (each as far as it can).
         func bounds(_ time: Double) -> [Int] {
             var result = [start]
             for _ in 0..<count {
                 let from = result.last!
-                let reach = from + Int((time - fastForward * Double(from)).rounded(.down))
-                result.append(min(end, max(from + 1, reach)))
+                var to = from
+                let budget = time - fastForward * before[from]
+                while to < end && before[to + 1] - before[from] <= budget { to += 1 }
+                result.append(max(min(from + 1, end), to))
             }
             return result
         }
-        var low = 0.0, high = Double(end)
-        while high - low > 0.5 {
+        var low = 0.0, high = before[end] - before[start]
+        while high - low > 0.25 {
             let middle = (low + high) / 2
             if bounds(middle).last! >= end { high = middle } else { low = middle }
         }
@@ -367,12 +374,26 @@ public struct StairwayVerifier {
         return zip(cut, cut.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
     }
 
+    /// The model's cost of checking revision `index` of a history of `count`.
+    static func checkCost(_ index: Int, of count: Int) -> Double { 1 + Double(index) / Double(max(1, count)) }
+
     /// Checks the revisions of `range` in a scratch database of its own.
     private func check(_ range: Range<Int>, _ progress: Progress) throws -> Stretch {
         guard !range.isEmpty else { return Stretch() }
+        let clock = Date()
+        defer {
+            if Self.timing {
+                FileHandle.standardError.write(Data(String(
+                    format: "stairway job %d..<%d: done after %.3f s\n", range.lowerBound, range.upperBound, Date().timeIntervalSince(clock)).utf8))
+            }
+        }
         let session: Session
         do {
             session = try self.session(at: range.lowerBound - 1, record: !Self.reflectEveryStep)
+            if Self.timing {
+                FileHandle.standardError.write(Data(String(
+                    format: "stairway job %d..<%d: ready after %.3f s\n", range.lowerBound, range.upperBound, Date().timeIntervalSince(clock)).utf8))
+            }
         } catch let error as MigrationError {
             // The ups before the stretch failed where the job checking them did not stop: say so.
             let index = history.position(of: error.revision) ?? range.lowerBound
@@ -386,6 +407,9 @@ public struct StairwayVerifier {
 
     /// Tests set this to check the path servers without event triggers take.
     nonisolated(unsafe) static var reflectEveryStep = false
+
+    /// Each job's times on standard error, when `STRATA_STAIRWAY_TIMING` is set.
+    static let timing = ProcessInfo.processInfo.environment["STRATA_STAIRWAY_TIMING"] != nil
 
     // MARK: - With the recorder: fingerprints, and reflections only to explain a difference
 
