@@ -15,7 +15,8 @@ import StrataSchema
 /// revision (`explain`), so every finding is a reflection diff. Elsewhere it keeps an in-memory
 /// model of the reflected database and reflects only what each step touched (`ChangeTracker`).
 /// Either way a full comparison at the end must agree with what was tracked, so a gap in the
-/// tracking can never pass silently.
+/// tracking can never pass silently. Several jobs check stretches of the history at the same
+/// time, each in a scratch database of its own (`jobs`, `stretches`).
 public struct StairwayVerifier {
     public struct Finding: Sendable, Codable {
         public enum Kind: String, Sendable, Codable {
