@@ -138,6 +138,24 @@ class Context:
         """A new empty database (not timed); dropped by the caller after the run."""
         return self.cluster.create_db(f"bench_{tag}_{os.getpid()}")
 
+    def timed_in_fresh_db(self, r: Result, tag: str, make, check=None) -> None:
+        """One timed run of the command make(db) on a fresh database into r; a non-zero exit
+        fails r, and so does check(db, process) when it returns a reason (untimed, before the
+        database is dropped). Nothing when r has already failed or was skipped."""
+        if r.status != "ok":
+            return
+        db = self.fresh_db(tag)
+        try:
+            dt, p = self.run_timed(make(db))
+            problem = f"exit {p.returncode}: {tail(p)}" if p.returncode != 0 else \
+                check(db, p) if check else None
+            if problem:
+                r.status, r.reason = "failed", problem
+            else:
+                r.times.append(dt)
+        finally:
+            self.cluster.drop_db(db)
+
     # -- recording -------------------------------------------------------------------------
     def add(self, r: Result) -> Result:
         self.results.append(r)
@@ -382,28 +400,21 @@ def timed_builds(ctx: Context, tools: list, prefix: str, on_run=None) -> dict | 
     ctx.runs rounds. Every run must build the same catalog (an untimed check); a tool that fails
     or builds something else is marked failed. Returns the catalog stats the runs agreed on."""
     expected = None
+
+    def same_catalog(r: Result, db: str, p: subprocess.CompletedProcess) -> str | None:
+        nonlocal expected
+        stats = b.catalog_stats(ctx.cluster, db)
+        if expected is None:
+            expected = stats
+        elif stats != expected:
+            return f"built a different schema: {stats} != {expected}"
+        if on_run:
+            on_run(r, p)
+        return None
+
     for _run in range(ctx.runs):
         for r, make in tools:
-            if r.status != "ok":
-                continue
-            db = ctx.fresh_db(prefix)
-            try:
-                dt, p = ctx.run_timed(make(db))
-                if p.returncode != 0:
-                    r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                    continue
-                stats = b.catalog_stats(ctx.cluster, db)
-                if expected is None:
-                    expected = stats
-                elif stats != expected:
-                    r.status = "failed"
-                    r.reason = f"built a different schema: {stats} != {expected}"
-                    continue
-                r.times.append(dt)
-                if on_run:
-                    on_run(r, p)
-            finally:
-                ctx.cluster.drop_db(db)
+            ctx.timed_in_fresh_db(r, prefix, make, lambda db, p, r=r: same_catalog(r, db, p))
     return expected
 
 
@@ -748,29 +759,10 @@ def task_stairway(ctx: Context) -> None:
         strata_cmd = ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"], *scratch)
         single_cmd = strata_cmd + ["--jobs", "1"]
         for _run in range(ctx.runs):
-            if floor.status == "ok":
-                db = ctx.fresh_db(f"sf{n}")
-                try:
-                    dt, p = ctx.run_timed(ctx.cluster.psql_cmd(db, "-f", script))
-                    if p.returncode != 0:
-                        floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                    else:
-                        floor.times.append(dt)
-                finally:
-                    ctx.cluster.drop_db(db)
-            if loop.status == "ok":
-                db = ctx.fresh_db(f"sl{n}")
-                try:
-                    dt, p = ctx.run_timed([VENV_PY, os.path.join(proj, "loop.py"),
-                                           os.path.join(proj, "alembic.ini"),
-                                           os.path.join(h["alembic"], "versions"),
-                                           ctx.cluster.url(db)])
-                    if p.returncode != 0:
-                        loop.status, loop.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                    else:
-                        loop.times.append(dt)
-                finally:
-                    ctx.cluster.drop_db(db)
+            ctx.timed_in_fresh_db(floor, f"sf{n}", lambda db: ctx.cluster.psql_cmd(db, "-f", script))
+            ctx.timed_in_fresh_db(loop, f"sl{n}", lambda db: [
+                VENV_PY, os.path.join(proj, "loop.py"), os.path.join(proj, "alembic.ini"),
+                os.path.join(h["alembic"], "versions"), ctx.cluster.url(db)])
             if strata.status == "ok":
                 ctx.strata_run(strata, strata_cmd, keep_stdout=True, what="stairway")
             if single.status == "ok":

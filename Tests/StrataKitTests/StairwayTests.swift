@@ -12,6 +12,14 @@ final class StairwayTests: XCTestCase {
         return pool
     }
 
+    /// A stairway over `history` with `jobs`, cutting stretches of at least `minimumStretch`.
+    private func stairway(_ history: History, jobs: Int, minimumStretch: Int = 2) throws -> StairwayVerifier.Report {
+        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = jobs
+        verifier.minimumStretch = minimumStretch
+        return try verifier.run()
+    }
+
     /// The example history, original and squashed, passes the stairway.
     func testExampleHistoryPasses() throws {
         for history in [try exampleOriginalHistory(), try MigrationDirectory.load(exampleMigrations()).history()] {
@@ -51,10 +59,7 @@ final class StairwayTests: XCTestCase {
             ("CREATE TABLE e (id int);", "DROP TABLE e;"),
             ("CREATE TABLE f (id int);", "DROP TABLE f;"),
         ])
-        var verifier = StairwayVerifier(history: try MigrationDirectory.load(dir).history(), scratch: try pool(), directoryDisplay: "migrations")
-        verifier.jobs = 3
-        verifier.minimumStretch = 1
-        let report = try verifier.run()
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 3, minimumStretch: 1)
         XCTAssertEqual(report.failedRevisions, ["r04"])
         XCTAssertEqual(report.findings.count, 1, "\(report.findings.map(\.message))")
         XCTAssertTrue(report.findings.first?.message.hasPrefix("up failed at migrations/r04") ?? false, "\(report.findings.map(\.message))")
@@ -92,10 +97,7 @@ final class StairwayTests: XCTestCase {
             ("CREATE INDEX ix_members_name ON members (name);", "DROP INDEX ix_members_name;"),
         ])
         let history = try MigrationDirectory.load(dir).history()
-        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
-        verifier.jobs = jobs
-        verifier.minimumStretch = 2
-        let report = try verifier.run()
+        let report = try stairway(history, jobs: jobs)
         XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r05", "r07"])
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains("r02 leftover enum public.order_status remains after the downgrade of r02"), "\(messages)")
@@ -141,11 +143,7 @@ final class StairwayTests: XCTestCase {
             ("ALTER TYPE pair ADD ATTRIBUTE c int;", "SELECT 1;"),  // fails: the attribute stays
             ("ALTER TYPE pair ADD ATTRIBUTE d int;", "ALTER TYPE pair DROP ATTRIBUTE d;"),
         ])
-        let history = try MigrationDirectory.load(dir).history()
-        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
-        verifier.jobs = jobs
-        verifier.minimumStretch = 2
-        let report = try verifier.run()
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: jobs)
         XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10", "r12"], "\(report.findings.map(\.message))")
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.lookup: rows differ after the downgrade of r03") }, "\(messages)")

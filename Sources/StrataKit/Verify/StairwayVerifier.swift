@@ -323,7 +323,7 @@ public struct StairwayVerifier {
         let progress = Progress(total: history.count - startIndex, self.progress)
         let results: [Stretch]
         if stretches.count <= 1 {
-            results = [try check(stretches.first ?? startIndex..<startIndex, progress)]
+            results = [try check(stretches[0], progress)]
         } else {
             let slots = ResultSlots<Stretch>(count: stretches.count)
             let verifier = UncheckedBox(self)
@@ -382,19 +382,16 @@ public struct StairwayVerifier {
     private func check(_ range: Range<Int>, _ progress: Progress) throws -> Stretch {
         guard !range.isEmpty else { return Stretch() }
         let clock = Date()
-        defer {
-            if Self.timing {
-                FileHandle.standardError.write(Data(String(
-                    format: "stairway job %d..<%d: done after %.3f s\n", range.lowerBound, range.upperBound, Date().timeIntervalSince(clock)).utf8))
-            }
+        func time(_ what: String) {
+            guard Self.timing else { return }
+            let line = String(format: "stairway job %d..<%d: %@ after %.3f s\n", range.lowerBound, range.upperBound, what, Date().timeIntervalSince(clock))
+            FileHandle.standardError.write(Data(line.utf8))
         }
+        defer { time("done") }
         let session: Session
         do {
             session = try self.session(at: range.lowerBound - 1, record: !Self.reflectEveryStep)
-            if Self.timing {
-                FileHandle.standardError.write(Data(String(
-                    format: "stairway job %d..<%d: ready after %.3f s\n", range.lowerBound, range.upperBound, Date().timeIntervalSince(clock)).utf8))
-            }
+            time("ready")
         } catch let error as MigrationError {
             // The ups before the stretch failed where the job checking them did not stop: say so.
             let index = history.position(of: error.revision) ?? range.lowerBound

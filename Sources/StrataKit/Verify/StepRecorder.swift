@@ -58,6 +58,20 @@ final class StepRecorder {
         try connection.execute("BEGIN; \(settings); PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
     }
 
+    /// The comment on object `oid` (an SQL expression) of catalog `catalog`, as a scalar subquery.
+    static func comment(of oid: String, in catalog: String) -> String {
+        "(SELECT ds.description FROM pg_description ds WHERE ds.objoid = \(oid) AND ds.classoid = '\(catalog)'::regclass)"
+    }
+
+    /// The rows of `catalog` (`"pg_trigger g"`: a catalog and its alias) matching `condition`,
+    /// ordered by `order`, each its `fields` and its comment, as one text: the constraints,
+    /// triggers, policies and rules of a table's entry, the constraints of a domain's.
+    static func members(_ catalog: String, where condition: String, by order: String, _ fields: String) -> String {
+        let parts = catalog.split(separator: " ").map(String.init)
+        return #"(SELECT string_agg(concat_ws(E'\x1f', "# + fields + ", " + comment(of: parts[1] + ".oid", in: parts[0])
+            + #"), E'\x1d' ORDER BY "# + order + ") FROM " + catalog + " WHERE " + condition + ")"
+    }
+
     /// The entry of relation `oid` (an SQL expression) as one scalar subquery, so that the capture
     /// computes the entries of the relations it touched in its own plan, without a function call
     /// per relation; the fingerprint function uses the same text. NULL for a relation in a system
@@ -103,26 +117,10 @@ final class StepRecorder {
                     (SELECT pg_get_partkeydef(p.partrelid) FROM pg_partitioned_table p WHERE p.partrelid = x.oid),
                     CASE WHEN x.relkind IN ('v', 'm') THEN pg_get_viewdef(x.oid) END,
                     -- constraints, triggers, policies and rules belong to the table's entry
-                    (SELECT string_agg(concat_ws(E'\x1f', k.conname,
-                                ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype,
-                                    k.conislocal, k.coninhcount, k.connoinherit)::text,
-                                pg_get_constraintdef(k.oid),
-                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
-                            E'\x1d' ORDER BY k.conname)
-                     FROM pg_constraint k WHERE k.conrelid = x.oid),
-                    (SELECT string_agg(concat_ws(E'\x1f', pg_get_triggerdef(g.oid), g.tgenabled,
-                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass)),
-                            E'\x1d' ORDER BY g.tgname)
-                     FROM pg_trigger g WHERE g.tgrelid = x.oid AND NOT g.tgisinternal),
-                    (SELECT string_agg(concat_ws(E'\x1f', (to_jsonb(p) - '{oid,polrelid,polqual,polwithcheck}'::text[])::text,
-                                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
-                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_policy'::regclass)),
-                            E'\x1d' ORDER BY p.polname)
-                     FROM pg_policy p WHERE p.polrelid = x.oid),
-                    (SELECT string_agg(concat_ws(E'\x1f', pg_get_ruledef(w.oid), w.ev_enabled,
-                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = w.oid AND ds.classoid = 'pg_rewrite'::regclass)),
-                            E'\x1d' ORDER BY w.rulename)
-                     FROM pg_rewrite w WHERE w.ev_class = x.oid AND w.rulename <> '_RETURN'))
+                    \#(members("pg_constraint k", where: "k.conrelid = x.oid", by: "k.conname", "k.conname, ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype, k.conislocal, k.coninhcount, k.connoinherit)::text, pg_get_constraintdef(k.oid)")),
+                    \#(members("pg_trigger g", where: "g.tgrelid = x.oid AND NOT g.tgisinternal", by: "g.tgname", "pg_get_triggerdef(g.oid), g.tgenabled")),
+                    \#(members("pg_policy p", where: "p.polrelid = x.oid", by: "p.polname", "(to_jsonb(p) - '{oid,polrelid,polqual,polwithcheck}'::text[])::text, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)")),
+                    \#(members("pg_rewrite w", where: "w.ev_class = x.oid AND w.rulename <> '_RETURN'", by: "w.rulename", "pg_get_ruledef(w.oid), w.ev_enabled")))
             END))
             -- the table an index belongs to
             || E'\x1c' || coalesce(CASE WHEN x.relkind IN ('i', 'I') THEN (SELECT '1259:' || i.indrelid FROM pg_index i WHERE i.indexrelid = x.oid) END, '')
@@ -191,11 +189,8 @@ final class StepRecorder {
                     (SELECT string_agg(e.enumlabel, E'\x1f' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = o),
                     (SELECT concat_ws(',', format_type(g.rngsubtype, NULL), g.rngcollation::regcollation::text, g.rngsubopc::regclass::text,
                                       g.rngcanonical::text, g.rngsubdiff::text) FROM pg_range g WHERE g.rngtypid = o),
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_type'::regclass),
-                    (SELECT string_agg(concat_ws(E'\x1f', k.conname, k.convalidated::text, pg_get_constraintdef(k.oid),
-                                (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)),
-                            E'\x1d' ORDER BY k.conname)
-                     FROM pg_constraint k WHERE k.contypid = o))
+                    \#(comment(of: "o", in: "pg_type")),
+                    \#(members("pg_constraint k", where: "k.contypid = o", by: "k.conname", "k.conname, k.convalidated::text, pg_get_constraintdef(k.oid)")))
                 INTO r
                 FROM pg_type t
                 JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -205,7 +200,7 @@ final class StepRecorder {
               AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid);
             ELSIF c = 'pg_statistic_ext'::regclass THEN
                 SELECT concat_ws(E'\x1e', pg_get_statisticsobjdef(s.oid), s.stxstattarget,
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_statistic_ext'::regclass))
+                    \#(comment(of: "o", in: "pg_statistic_ext")))
                 INTO r
                 FROM pg_statistic_ext s WHERE s.oid = o;
             ELSIF c = 'pg_proc'::regclass THEN
@@ -213,20 +208,20 @@ final class StepRecorder {
                     (to_jsonb(p) - '{oid,pronamespace,prorettype,proargtypes,proallargtypes,protrftypes,prosupport,prosqlbody}'::text[])::text,
                     p.pronamespace::regnamespace::text, format_type(p.prorettype, NULL), oidvectortypes(p.proargtypes),
                     p.proallargtypes::regtype[]::text, pg_get_function_sqlbody(p.oid),
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_proc'::regclass))
+                    \#(comment(of: "o", in: "pg_proc")))
                 INTO r
                 FROM pg_proc p
                 JOIN pg_namespace n ON n.oid = p.pronamespace
                 WHERE p.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
             ELSIF c = 'pg_namespace'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(n) - '{oid}'::text[])::text,
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_namespace'::regclass))
+                    \#(comment(of: "o", in: "pg_namespace")))
                 INTO r
                 FROM pg_namespace n WHERE n.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
             ELSIF c = 'pg_extension'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(e) - '{oid,extnamespace,extconfig}'::text[])::text,
                     e.extnamespace::regnamespace::text, e.extconfig::regclass[]::text,
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_extension'::regclass))
+                    \#(comment(of: "o", in: "pg_extension")))
                 INTO r
                 FROM pg_extension e WHERE e.oid = o;
             ELSIF c = 'pg_default_acl'::regclass THEN
@@ -235,12 +230,12 @@ final class StepRecorder {
                 FROM pg_default_acl a WHERE a.oid = o;
             ELSIF c = 'pg_collation'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(l) - '{oid,collnamespace}'::text[])::text, l.collnamespace::regnamespace::text,
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_collation'::regclass))
+                    \#(comment(of: "o", in: "pg_collation")))
                 INTO r
                 FROM pg_collation l WHERE l.oid = o;
             ELSIF c = 'pg_event_trigger'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(v) - '{oid,evtfoid}'::text[])::text, v.evtfoid::regprocedure::text,
-                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_event_trigger'::regclass))
+                    \#(comment(of: "o", in: "pg_event_trigger")))
                 INTO r
                 FROM pg_event_trigger v WHERE v.oid = o AND v.evtname !~ '^strata_stairway_';
             ELSE
