@@ -28,11 +28,13 @@ final class StepRecorder {
     /// the same way), local to the transaction; the capture is prepared under them too, so that
     /// its plan stays valid. The capture handles a few rows: with the default work_mem and hash
     /// aggregation, the executor spends more time setting up hash tables sized for thousands of
-    /// rows than it runs; sorting a handful costs less.
+    /// rows than it runs; sorting a handful costs less. The fingerprint function's queries take an
+    /// OID: left to choose, the plan cache plans them again on every call (custom plans), which
+    /// cost about 5 % of a stairway; the generic plan is an index lookup all the same.
     static let settings = """
         SET LOCAL search_path = ''; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
         SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; \
-        SET LOCAL work_mem = '64kB'; SET LOCAL enable_hashagg = off
+        SET LOCAL work_mem = '64kB'; SET LOCAL enable_hashagg = off; SET LOCAL plan_cache_mode = force_generic_plan
         """
     /// The first column's name in the capture's result: how the caller finds it among the step's results.
     static let marker = "strata_stairway_kind"
@@ -130,6 +132,30 @@ final class StepRecorder {
                     FROM pg_attribute a WHERE a.attrelid = x.oid AND a.attnum > 0 AND NOT a.attisdropped) END, '')
          FROM pg_class x JOIN pg_namespace n ON n.oid = x.relnamespace
          WHERE x.oid = \#(oid) AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND (x.relkind <> 'c' OR \#(nested)))
+        """#
+    }
+
+    /// The entry of object (`classid`, `objid`), both SQL expressions: a relation's and an empty
+    /// table's contents computed in the caller's plan, anything else by the fingerprint function.
+    static func entry(_ classid: String, _ objid: String) -> String {
+        """
+        CASE WHEN \(classid) = 'pg_class'::regclass THEN \(relationEntry(objid, nested: "false"))
+             WHEN \(classid) = 0 THEN \(rowsEntry(objid))
+             ELSE information_schema.strata_stairway_fp(\(classid), \(objid)) END
+        """
+    }
+
+    /// The contents entry of table `oid` (an SQL expression), as the fingerprint function computes
+    /// it; a table without a single block (never written, or truncated) has no rows, and its
+    /// entry needs no query of its own. NULL for anything but a table outside the system schemas.
+    static func rowsEntry(_ oid: String) -> String {
+        #"""
+        (SELECT CASE WHEN pg_catalog.pg_relation_size(x.oid) = 0
+                     THEN 'rows of ' || pg_catalog.pg_describe_object('pg_catalog.pg_class'::pg_catalog.regclass, x.oid, 0)
+                          || E'\x1c' || '0:' || pg_catalog.md5('')
+                     ELSE information_schema.strata_stairway_fp(0, x.oid) END
+         FROM pg_catalog.pg_class x JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace
+         WHERE x.oid = \#(oid) AND x.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_')
         """#
     }
 
@@ -279,22 +305,24 @@ final class StepRecorder {
             SELECT m.classid, m.objid, bool_or(m.classid = c.classid) AS whole, bool_or(c.depth = 0) AS seed
             FROM (SELECT classid, objid, min(depth) AS depth FROM closure GROUP BY classid, objid) c
             CROSS JOIN LATERAL (
-                SELECT CASE WHEN c.classid = 'pg_constraint'::regclass
-                            THEN (SELECT CASE WHEN k.conrelid <> 0 THEN 'pg_class'::regclass::oid ELSE 'pg_type'::regclass::oid END
-                                  FROM pg_catalog.pg_constraint k WHERE k.oid = c.objid)
-                            WHEN c.classid IN ('pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass)
-                            THEN 'pg_class'::regclass::oid
-                            ELSE c.classid END AS classid,
-                       CASE c.classid
-                            WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END
-                                                                 FROM pg_catalog.pg_constraint k WHERE k.oid = c.objid)
-                            WHEN 'pg_trigger'::regclass THEN (SELECT g.tgrelid FROM pg_catalog.pg_trigger g WHERE g.oid = c.objid)
-                            WHEN 'pg_policy'::regclass THEN (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = c.objid)
-                            WHEN 'pg_rewrite'::regclass THEN (SELECT w.ev_class FROM pg_catalog.pg_rewrite w WHERE w.oid = c.objid)
-                            WHEN 'pg_attrdef'::regclass THEN (SELECT a.adrelid FROM pg_catalog.pg_attrdef a WHERE a.oid = c.objid)
-                            ELSE c.objid END AS objid
+                -- one branch per catalog, each a lookup that runs only for its own class (a CASE
+                -- of scalar subqueries is planned again for every place the planner copies it to)
+                SELECT CASE WHEN k.conrelid <> 0 THEN 'pg_class'::regclass::oid ELSE 'pg_type'::regclass::oid END AS classid,
+                       CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END AS objid
+                FROM pg_catalog.pg_constraint k WHERE c.classid = 'pg_constraint'::regclass AND k.oid = c.objid
+                UNION ALL
+                SELECT 'pg_class'::regclass::oid, g.tgrelid FROM pg_catalog.pg_trigger g WHERE c.classid = 'pg_trigger'::regclass AND g.oid = c.objid
+                UNION ALL
+                SELECT 'pg_class'::regclass::oid, p.polrelid FROM pg_catalog.pg_policy p WHERE c.classid = 'pg_policy'::regclass AND p.oid = c.objid
+                UNION ALL
+                SELECT 'pg_class'::regclass::oid, w.ev_class FROM pg_catalog.pg_rewrite w WHERE c.classid = 'pg_rewrite'::regclass AND w.oid = c.objid
+                UNION ALL
+                SELECT 'pg_class'::regclass::oid, a.adrelid FROM pg_catalog.pg_attrdef a WHERE c.classid = 'pg_attrdef'::regclass AND a.oid = c.objid
+                UNION ALL
+                SELECT c.classid, c.objid
+                WHERE c.classid NOT IN ('pg_constraint'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_rewrite'::regclass,
+                                        'pg_attrdef'::regclass)
             ) m
-            WHERE m.objid IS NOT NULL AND m.classid IS NOT NULL
             GROUP BY m.classid, m.objid
         )
         """
@@ -307,8 +335,10 @@ final class StepRecorder {
         seeds(classid, objid) AS (
             SELECT classid, objid FROM \(table)
             UNION ALL
-            SELECT 'pg_type'::regclass::oid, c.reltype FROM \(table) t JOIN pg_catalog.pg_class c ON c.oid = t.objid
-            WHERE t.classid = 'pg_class'::regclass AND c.relkind = 'c'
+            -- a lookup per row (OFFSET 0): the generic plan would otherwise scan pg_class
+            SELECT 'pg_type'::regclass::oid, c.reltype FROM \(table) t CROSS JOIN LATERAL (
+                SELECT c.reltype FROM pg_catalog.pg_class c WHERE c.oid = t.objid AND c.relkind = 'c' OFFSET 0) c
+            WHERE t.classid = 'pg_class'::regclass
         )
         """
     }
@@ -344,9 +374,10 @@ final class StepRecorder {
             -- quiet: an index reached only through its table, whose catalog rows the step did not
             -- write; listed (its table's other indexes are gone) but not fingerprinted again
             SELECT classid, objid, whole,
-                   NOT seed AND classid = 'pg_class'::regclass AND EXISTS (
-                       SELECT FROM pg_catalog.pg_index i
-                       WHERE i.indexrelid = objects.objid AND pg_catalog.age(i.xmin) > (SELECT age FROM step)) AS quiet
+                   -- (a scalar lookup: an EXISTS here becomes a hashed scan of all of pg_index)
+                   NOT seed AND classid = 'pg_class'::regclass AND coalesce((
+                       SELECT pg_catalog.age(i.xmin) > (SELECT age FROM step) FROM pg_catalog.pg_index i
+                       WHERE i.indexrelid = objects.objid), false) AS quiet
             FROM objects
             UNION SELECT 0, oid, false, false FROM written
             UNION SELECT 0, objid, false, false FROM seeds WHERE classid = 'pg_class'::regclass
@@ -354,8 +385,7 @@ final class StepRecorder {
         SELECT CASE WHEN quiet THEN 'own' WHEN whole THEN 'whole' ELSE 'ref' END AS strata_stairway_kind,
                classid::text AS classid, objid::text AS objid,
                CASE WHEN quiet THEN NULL
-                    WHEN classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
-                    ELSE information_schema.strata_stairway_fp(classid, objid) END AS entry
+                    ELSE \(entry("refs.classid", "refs.objid")) END AS entry
         FROM refs
         UNION ALL
         SELECT 'dep', o.classid::text, o.objid::text, d.classid || ':' || d.objid
@@ -492,8 +522,7 @@ final class StepRecorder {
                 UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
             )
             SELECT classid::text, objid::text,
-                   CASE WHEN classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
-                        ELSE information_schema.strata_stairway_fp(classid, objid) END,
+                   \(entry("refs.classid", "refs.objid")),
                    whole
             FROM refs;
             COMMIT
@@ -539,8 +568,7 @@ final class StepRecorder {
             UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger
         )
         SELECT classid::text, objid::text, e
-        FROM refs, LATERAL (SELECT CASE WHEN refs.classid = 'pg_class'::regclass THEN \(relationEntry("refs.objid", nested: "false"))
-                                        ELSE information_schema.strata_stairway_fp(refs.classid, refs.objid) END AS e) AS f
+        FROM refs, LATERAL (SELECT \(entry("refs.classid", "refs.objid")) AS e) AS f
         WHERE e IS NOT NULL
         """
 
