@@ -167,11 +167,15 @@ final class StairwayTests: XCTestCase {
             ("SET LOCAL ROLE \(role);\nCREATE TABLE owned (id int PRIMARY KEY, name text);\nINSERT INTO owned VALUES (1, 'a');",
              "SET LOCAL ROLE \(role);\nDROP TABLE owned;"),
             ("DEALLOCATE ALL;\nCREATE TABLE later (id int);", "DROP TABLE later;"),
-        ])
+            // Non-transactional steps are fingerprinted with prepared statements of their own: the
+            // first prepares them, the second deallocates them before they run again.
+            ("CREATE INDEX CONCURRENTLY ix_later ON later (id);", "DROP INDEX CONCURRENTLY ix_later;"),
+            ("DEALLOCATE ALL;\nCREATE INDEX CONCURRENTLY ix_later_2 ON later (id);", "DEALLOCATE ALL;\nDROP INDEX CONCURRENTLY ix_later_2;"),
+        ], transactional: [true, true, true, false, false])
         let history = try MigrationDirectory.load(dir).history()
         let report = try StairwayVerifier(history: history, scratch: pool(), directoryDisplay: "migrations").run()
         XCTAssertEqual(report.findings.map(\.message), [])
-        XCTAssertEqual(report.checked, 3)
+        XCTAssertEqual(report.checked, 5)
     }
 
     func testCLIExitCodesAndJSON() throws {

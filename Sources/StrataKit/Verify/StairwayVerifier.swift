@@ -400,7 +400,7 @@ public struct StairwayVerifier {
             return Stretch(findings: [Finding(revision: revision.id, file: file(revision), kind: .error, message: message)],
                            failed: [revision.id], checked: 0, halted: true)
         }
-        return session.recording ? try runFingerprinted(session, range, progress) : try runReflecting(session, range, progress)
+        return session.recording ? try runFingerprinted(session, range, progress, mark: time) : try runReflecting(session, range, progress)
     }
 
     /// Tests set this to check the path servers without event triggers take.
@@ -411,7 +411,7 @@ public struct StairwayVerifier {
 
     // MARK: - With the recorder: fingerprints, and reflections only to explain a difference
 
-    private func runFingerprinted(_ first: Session, _ range: Range<Int>, _ progress: Progress) throws -> Stretch {
+    private func runFingerprinted(_ first: Session, _ range: Range<Int>, _ progress: Progress, mark: (String) -> Void) throws -> Stretch {
         var stretch = Stretch()
         var session = first
         /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
@@ -430,6 +430,7 @@ public struct StairwayVerifier {
             for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
         }
         restart(try StepRecorder.allEntries(on: session.connection))
+        mark("fingerprinted")
         /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
         /// returns what they replaced.
         func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
@@ -520,6 +521,7 @@ public struct StairwayVerifier {
         }
 
         // Backstop: what was tracked must equal the fingerprints of the whole database.
+        mark("checked")
         let full = try StepRecorder.allEntries(on: session.connection)
         let tracked = Set(live.values), actual = Set(full.values)
         let trackedIdentities = Set(tracked.map(\.identity)), actualIdentities = Set(actual.map(\.identity))

@@ -57,7 +57,30 @@ final class StepRecorder {
 
     /// Prepares the capture statement on this connection.
     static func prepareCapture(on connection: PGConnection) throws {
-        try connection.execute("BEGIN; \(settings); PREPARE \(captureStatement) AS \(captureSQL); COMMIT")
+        try prepare(captureStatement, as: captureSQL, on: connection)
+    }
+
+    /// Prepares `sql` as statement `name` (with its parameter list, if any) under the settings.
+    private static func prepare(_ name: String, as sql: String, on connection: PGConnection) throws {
+        try connection.execute("BEGIN; \(settings); PREPARE \(name) AS \(sql); COMMIT")
+        connection.preparedStatements.insert(String(name.prefix { $0 != "(" }))
+    }
+
+    /// Runs prepared statement `name` with `arguments` (literal SQL) in a transaction of its own under
+    /// the settings, preparing it first as `sql` when this connection has not (planning these
+    /// queries costs more than running them, so a job plans each once); the last result with rows.
+    private static func executePrepared(_ name: String, _ arguments: String, as sql: String, on connection: PGConnection) throws -> PGResult? {
+        let plain = String(name.prefix { $0 != "(" })
+        if !connection.preparedStatements.contains(plain) { try prepare(name, as: sql, on: connection) }
+        let run = "BEGIN; \(settings); EXECUTE \(plain)\(arguments); COMMIT"
+        do {
+            return try connection.executeAll(run).last { $0.columnCount > 0 }
+        } catch let error as PostgresError where error.sqlState == "26000" {
+            // A revision ran DEALLOCATE ALL.
+            _ = try? connection.execute("ROLLBACK")
+            try prepare(name, as: sql, on: connection)
+            return try connection.executeAll(run).last { $0.columnCount > 0 }
+        }
     }
 
     /// The comment on object `oid` (an SQL expression) of catalog `catalog`, as a scalar subquery.
@@ -509,25 +532,12 @@ final class StepRecorder {
     /// The entries of `refs`, their dependents and their tables' contents, as they are now (after a
     /// step the capture could not see whole).
     static func entries(of refs: Set<CatalogRef>, on connection: PGConnection) throws -> Capture {
+        // The arguments are numbers: safe as literals.
         let classes = "{" + refs.map { String($0.classID) }.joined(separator: ",") + "}"
         let objects = "{" + refs.map { String($0.objectID) }.joined(separator: ",") + "}"
-        let results = try connection.executeAll("""
-            BEGIN; \(settings);
-            WITH RECURSIVE touched(classid, objid) AS (SELECT * FROM unnest('\(classes)'::oid[], '\(objects)'::oid[])),
-            \(withCompositeTypes(of: "touched")),
-            \(ownedClosureCTE),
-            \(objectsCTE),
-            refs AS (
-                SELECT classid, objid, whole FROM objects
-                UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
-            )
-            SELECT classid::text, objid::text,
-                   \(entry("refs.classid", "refs.objid")),
-                   whole
-            FROM refs;
-            COMMIT
-            """)
-        guard let result = results.last(where: { $0.columnCount == 4 }) else { return Capture() }
+        guard let result = try executePrepared("strata_stairway_entries(oid[], oid[])", "('\(classes)', '\(objects)')", as: entriesSQL, on: connection),
+            result.columnCount == 4
+        else { return Capture() }
         var capture = Capture(entries: parseEntries(result))
         for row in 0..<result.rowCount where result[row, 3] == "t" {
             if let c = result[row, 0].flatMap({ UInt32($0) }), let o = result[row, 1].flatMap({ UInt32($0) }) {
@@ -537,10 +547,24 @@ final class StepRecorder {
         return capture
     }
 
+    static let entriesSQL = """
+        WITH RECURSIVE touched(classid, objid) AS (SELECT * FROM unnest($1, $2)),
+        \(withCompositeTypes(of: "touched")),
+        \(ownedClosureCTE),
+        \(objectsCTE),
+        refs AS (
+            SELECT classid, objid, whole FROM objects
+            UNION SELECT 0, objid, false FROM seeds WHERE classid = 'pg_class'::regclass
+        )
+        SELECT classid::text, objid::text, \(entry("refs.classid", "refs.objid")), whole
+        FROM refs
+        """
+
     /// Every object of the database that reflection covers, and every table's contents.
     static func allEntries(on connection: PGConnection) throws -> [CatalogRef: Entry] {
-        let results = try connection.executeAll("BEGIN; \(settings); \(allEntriesSQL); COMMIT")
-        guard let result = results.last(where: { $0.columnCount == 3 }) else { return [:] }
+        guard let result = try executePrepared("strata_stairway_all", "", as: allEntriesSQL, on: connection), result.columnCount == 3 else {
+            return [:]
+        }
         return parseEntries(result).compactMapValues { $0 }
     }
 
