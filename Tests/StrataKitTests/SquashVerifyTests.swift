@@ -84,6 +84,25 @@ final class SquashVerifyTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\nthe squashed history DIFFERS from the original\n"), r.stdout)
     }
 
+    /// A kept revision that fails on the squashed history (but applied on the original) is a
+    /// failed proof (exit 1) naming the revision and the server's error, not a database failure.
+    func testVerifyFailsWhenAKeptRevisionFailsOnTheSquashedHistory() throws {
+        let project = try SquashedStandard.copies(self).squashed
+        let initRevision = try theInitRevision(project)
+        let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
+        let text = try String(contentsOf: url, encoding: .utf8)
+        // The init revision now adds the column that kept revision r06 adds.
+        try text.replacingOccurrences(of: "\n-- migrate:down\n", with: "\nALTER TABLE public.plans ADD COLUMN seats integer;\n\n-- migrate:down\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0)
+        let r = try strataWithScratch(["verify", "squash"], in: project)
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("  ✗ head: the squashed history builds what the original history builds"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("revision r06 fails on the squashed history at migrations/r06"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("42701"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\nthe squashed history DIFFERS from the original\n"), r.stdout)
+    }
+
     /// An extra object in the init revision is a difference too (the comparison is both ways).
     func testVerifyFailsWhenTheInitRevisionBuildsMore() throws {
         let project = try SquashedStandard.copies(self).squashed
