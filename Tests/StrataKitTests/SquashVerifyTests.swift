@@ -62,21 +62,32 @@ final class SquashVerifyTests: XCTestCase {
         XCTAssertTrue(try CLI.run(["archive", "show", firstInit.id], in: project).stdout.hasPrefix("archive sq1.tar.gz\n"))
     }
 
-    /// An init revision edited after the squash (a column dropped from what it builds) no longer
-    /// matches the archived history: exit 1, the difference shown.
-    func testVerifyFailsWhenTheInitRevisionWasEdited() throws {
+    /// A copy of the squashed standard project whose init revision `edit` changed (the sum rewritten),
+    /// and `verify squash` run on it.
+    private func verifyWithEditedInit(_ edit: (String) -> String, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
         let project = try SquashedStandard.copies(self).squashed
         let initRevision = try theInitRevision(project)
         let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
         let text = try String(contentsOf: url, encoding: .utf8)
-        // Drop `subscriptions.started_on` (it has no rows, and no kept revision uses it).
-        XCTAssertTrue(text.contains("    plan_code text NOT NULL,\n    started_on date NOT NULL\n);"), text)
-        let edited = text.replacingOccurrences(of: "    plan_code text NOT NULL,\n    started_on date NOT NULL\n);", with: "    plan_code text NOT NULL\n);")
-        XCTAssertNotEqual(edited, text)
+        let edited = edit(text)
+        XCTAssertNotEqual(edited, text, file: file, line: line)
         try edited.write(to: url, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0)
+        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0, file: file, line: line)
+        return try strataWithScratch(["verify", "squash"], in: project)
+    }
 
-        let r = try strataWithScratch(["verify", "squash"], in: project)
+    /// The init revision's up with `sql` appended.
+    private func appendingToUp(_ sql: String) -> (String) -> String {
+        { $0.replacingOccurrences(of: "\n-- migrate:down\n", with: "\n\(sql)\n\n-- migrate:down\n") }
+    }
+
+    /// An init revision edited after the squash (a column dropped from what it builds) no longer
+    /// matches the archived history: exit 1, the difference shown.
+    func testVerifyFailsWhenTheInitRevisionWasEdited() throws {
+        // Drop `subscriptions.started_on` (it has no rows, and no kept revision uses it).
+        let r = try verifyWithEditedInit {
+            $0.replacingOccurrences(of: "    plan_code text NOT NULL,\n    started_on date NOT NULL\n);", with: "    plan_code text NOT NULL\n);")
+        }
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("  ✗ squash point: the init revision builds what the squashed revisions built"), r.stdout)
         XCTAssertTrue(r.stdout.contains("public.subscriptions.started_on"), r.stdout)
@@ -87,15 +98,8 @@ final class SquashVerifyTests: XCTestCase {
     /// A kept revision that fails on the squashed history (but applied on the original) is a
     /// failed proof (exit 1) naming the revision and the server's error, not a database failure.
     func testVerifyFailsWhenAKeptRevisionFailsOnTheSquashedHistory() throws {
-        let project = try SquashedStandard.copies(self).squashed
-        let initRevision = try theInitRevision(project)
-        let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
-        let text = try String(contentsOf: url, encoding: .utf8)
         // The init revision now adds the column that kept revision r06 adds.
-        try text.replacingOccurrences(of: "\n-- migrate:down\n", with: "\nALTER TABLE public.plans ADD COLUMN seats integer;\n\n-- migrate:down\n")
-            .write(to: url, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0)
-        let r = try strataWithScratch(["verify", "squash"], in: project)
+        let r = try verifyWithEditedInit(appendingToUp("ALTER TABLE public.plans ADD COLUMN seats integer;"))
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("  ✗ head: the squashed history builds what the original history builds"), r.stdout)
         XCTAssertTrue(r.stdout.contains("revision r06 fails on the squashed history at migrations/r06"), r.stdout)
@@ -105,14 +109,7 @@ final class SquashVerifyTests: XCTestCase {
 
     /// An extra object in the init revision is a difference too (the comparison is both ways).
     func testVerifyFailsWhenTheInitRevisionBuildsMore() throws {
-        let project = try SquashedStandard.copies(self).squashed
-        let initRevision = try theInitRevision(project)
-        let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
-        let text = try String(contentsOf: url, encoding: .utf8)
-        try text.replacingOccurrences(of: "\n-- migrate:down\n", with: "\nCREATE INDEX ix_plans_name ON public.plans (name);\n\n-- migrate:down\n")
-            .write(to: url, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0)
-        let r = try strataWithScratch(["verify", "squash"], in: project)
+        let r = try verifyWithEditedInit(appendingToUp("CREATE INDEX ix_plans_name ON public.plans (name);"))
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("ix_plans_name"), r.stdout)
     }
