@@ -66,6 +66,32 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(report.checked, 4)
     }
 
+    /// The capture computes an empty table's contents entry from its size; it must be the entry the
+    /// fingerprint function computes by reading the table (else a table emptied again would differ
+    /// from one never written).
+    func testEmptyTableEntryIsTheFingerprintFunctions() throws {
+        let connection = try PGConnection(try freshDatabase(self))
+        defer { connection.close() }
+        XCTAssertTrue(try StepRecorder.install(on: connection))
+        // never_written has no block; emptied has one, and no rows.
+        try connection.execute("CREATE TABLE never_written (id int); CREATE TABLE emptied (id int); INSERT INTO emptied VALUES (1); DELETE FROM emptied")
+        let results = try connection.executeAll("""
+            BEGIN; \(StepRecorder.settings);
+            SELECT \(StepRecorder.rowsEntry("'public.never_written'::regclass")),
+                   information_schema.strata_stairway_fp(0, 'public.never_written'::regclass),
+                   \(StepRecorder.rowsEntry("'public.emptied'::regclass")),
+                   information_schema.strata_stairway_fp(0, 'public.emptied'::regclass),
+                   pg_catalog.pg_relation_size('public.emptied'::regclass) > 0;
+            COMMIT
+            """)
+        let row = try XCTUnwrap(results.last { $0.columnCount == 5 })
+        XCTAssertEqual(row[0, 0], row[0, 1])
+        XCTAssertEqual(row[0, 2], row[0, 3])
+        XCTAssertEqual(row[0, 4], "t")
+        XCTAssertEqual(row[0, 0].flatMap { StepRecorder.Entry($0) }?.fingerprint, row[0, 2].flatMap { StepRecorder.Entry($0) }?.fingerprint)
+        XCTAssertEqual(row[0, 0].flatMap { StepRecorder.Entry($0) }?.identity, "rows of table public.never_written")
+    }
+
     func testStretchesTakeAboutAsLong() {
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 100, jobs: 1), [0..<100])
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 20, jobs: 4), [0..<20])  // too short to cut
