@@ -107,6 +107,18 @@ final class SquashVerifyTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\nthe squashed history DIFFERS from the original\n"), r.stdout)
     }
 
+    /// An init revision that lost a `setval` builds the same schema and rows, but its sequence
+    /// stands elsewhere (the next insert would collide): the proof names the sequence.
+    func testVerifyFailsWhenTheInitRevisionLosesASequencePosition() throws {
+        let r = try verifyWithEditedInit { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.contains("setval('public.accounts_id_seq'") }.joined(separator: "\n")
+        }
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("  ✗ squash point: the init revision builds what the squashed revisions built"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("~ sequence public.accounts_id_seq: last value 1 → never called"), r.stdout)
+    }
+
     /// An extra object in the init revision is a difference too (the comparison is both ways).
     func testVerifyFailsWhenTheInitRevisionBuildsMore() throws {
         let r = try verifyWithEditedInit(appendingToUp("CREATE INDEX ix_plans_name ON public.plans (name);"))
