@@ -68,6 +68,11 @@ final class DeployedDatabaseTests: XCTestCase {
         // … then brought forward through the archived revisions.
         r = try run(["upgrade", "--from-archive"], behind, in: project)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // The output lists the replayed revisions with their archive, then the kept ones.
+        let applied = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  applied ") }
+        XCTAssertEqual(applied.map { $0.split(separator: " ")[1] }, ["r03", "r04", "r05", "r06", "r07", "r08"], r.stdout)
+        XCTAssertEqual(applied.map { $0.hasSuffix(", replayed from archive/sq1.tar.gz)") }, [true, true, true, false, false, false], r.stdout)
+        XCTAssertTrue(r.stdout.split(separator: "\n").last?.hasPrefix("upgraded r02 → r08: 6 revisions in ") == true, r.stdout)
         XCTAssertEqual(try versionRows(behind), headRows)
         try assertSameDatabase(project, behind, atHead, "older squashed id → head")
         XCTAssertEqual(try run(["upgrade"], behind, in: project).stdout, "already at r08 (r08)\n")

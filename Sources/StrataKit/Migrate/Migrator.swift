@@ -26,12 +26,29 @@ public struct RunReport: Sendable {
         public var revision: Revision
         public var direction: MigrationError.Direction
         public var seconds: Double
+        /// The archive a revision squashed away was replayed from (`upgrade --from-archive`).
+        public var archive: String?
     }
 
     public var steps: [Step]
     public var from: Revision?
+    /// The squashed revision the database was at before archived revisions were replayed (then
+    /// `from` is the init revision that replaced them).
+    public var replayedFrom: String?
     public var to: Revision?
     public var seconds: Double
+}
+
+extension RunReport {
+    /// This run with the archived revisions replayed before it (if any) in front.
+    func following(_ replayed: RunReport?) -> RunReport {
+        guard let replayed else { return self }
+        var report = self
+        report.steps = replayed.steps + steps
+        report.replayedFrom = replayed.replayedFrom
+        report.seconds += replayed.seconds
+        return report
+    }
 }
 
 /// Runs revisions against one database over one connection: version table, advisory lock,
@@ -97,8 +114,10 @@ public final class Migrator {
         "\(directoryDisplay)/\(revision.fileName ?? revision.id)"
     }
 
-    /// Checks the recorded rows against the history before changing anything.
-    private func checkedState() throws -> DatabaseState {
+    /// Checks the recorded rows against the history before changing anything; a database behind a
+    /// squash point is first brought to it from the archive (`replayed`: what that ran).
+    private func checkedState() throws -> (state: DatabaseState, replayed: RunReport?) {
+        var replayed: RunReport?
         var state = try self.state()
         if !state.unknown.isEmpty {
             throw StrataError.usage("the version table \(table.displayName) records revision(s) the history does not have: \(state.unknown.joined(separator: ", ")); is this the right migrations directory?")
@@ -110,7 +129,10 @@ public final class Migrator {
             let archive = try checkReplayable(behind)
             let replayHistory = History(behind.replay)
             let replayer = try Migrator(connection: connection, history: replayHistory, options: options, directoryDisplay: archive)
-            _ = try replayer.run(behind.replay, direction: .up, from: nil)
+            var report = try replayer.run(behind.replay, direction: .up, from: nil)
+            for index in report.steps.indices { report.steps[index].archive = archive }
+            report.replayedFrom = behind.appliedID
+            replayed = report
             state = try self.state()
         }
         if !state.replacedRows.isEmpty, state.behind == nil, let initRevision = history.revisions.first(where: { !$0.replaces.isEmpty }) {
@@ -137,7 +159,7 @@ public final class Migrator {
             }
             state.changed = []
         }
-        return state
+        return (state, replayed)
     }
 
     /// For a database behind a squash point: the archive's name, once it is clear the archived
@@ -199,20 +221,20 @@ public final class Migrator {
     public func upgrade(to target: String = "head") throws -> RunReport {
         try withLock {
             try table.ensure(connection)
-            let state = try checkedState()
+            let (state, replayed) = try checkedState()
             let goal = try upgradeTarget(target, from: state.position)
             guard goal >= state.position else {
                 throw StrataError.usage("\(target) is behind the current revision \(state.current?.id ?? "base"); use `strata downgrade \(target)`")
             }
             let pending = Array(history.revisions[(state.position + 1)..<(goal + 1)])
-            return try run(pending, direction: .up, from: state.current)
+            return try run(pending, direction: .up, from: state.current).following(replayed)
         }
     }
 
     public func downgrade(to target: String) throws -> RunReport {
         try withLock {
             try table.ensure(connection)
-            let state = try checkedState()
+            let (state, replayed) = try checkedState()
             let goal = try downgradeTarget(target, from: state.position)
             guard goal <= state.position else {
                 throw StrataError.usage("\(target) is ahead of the current revision \(state.current?.id ?? "base"); use `strata upgrade \(target)`")
@@ -221,7 +243,7 @@ public final class Migrator {
             if let stuck = undo.first(where: { !$0.isReversible }) {
                 throw StrataError.usage("cannot downgrade past \(stuck.id) (\(file(stuck))): it has no `-- migrate:down` section; nothing was changed")
             }
-            return try run(undo, direction: .down, from: state.current)
+            return try run(undo, direction: .down, from: state.current).following(replayed)
         }
     }
 
@@ -278,7 +300,7 @@ public final class Migrator {
                 try bookkeep(revision, direction, since: t0)
                 try connection.execute(Self.resetSession)
             }
-            steps.append(.init(revision: revision, direction: direction, seconds: Date().timeIntervalSince(t0)))
+            steps.append(.init(revision: revision, direction: direction, seconds: Date().timeIntervalSince(t0), archive: nil))
         }
         if inBatch { try connection.execute("COMMIT") }
         let to: Revision?
@@ -288,7 +310,7 @@ public final class Migrator {
             let last = revisions.last.flatMap { history.position(of: $0.id) }
             to = last.map { $0 > 0 ? history.revisions[$0 - 1] : nil } ?? from
         }
-        return RunReport(steps: steps, from: from, to: to, seconds: Date().timeIntervalSince(started))
+        return RunReport(steps: steps, from: from, replayedFrom: nil, to: to, seconds: Date().timeIntervalSince(started))
     }
 
     /// Records an applied revision, or forgets a reverted one.

@@ -72,7 +72,8 @@ func printSteps(_ report: RunReport, global: GlobalOptions) {
     if !interactive || global.verbose {
         for step in report.steps {
             let verb = step.direction == .up ? "applied" : "reverted"
-            print("  \(verb) \(step.revision.id)  \(step.revision.message ?? "")  (\(Milliseconds.format(step.seconds)))")
+            let source = step.archive.map { ", replayed from \($0)" } ?? ""
+            print("  \(verb) \(step.revision.id)  \(step.revision.message ?? "")  (\(Milliseconds.format(step.seconds))\(source))")
         }
     }
 }
@@ -84,7 +85,8 @@ func printRun(_ report: RunReport, verb: String, global: GlobalOptions) {
         global.say("already at \(describe(report.from))")
     } else {
         let count = report.steps.count
-        global.say("\(verb) \(report.from?.id ?? "base") → \(report.to?.id ?? "base"): \(count) revision\(count == 1 ? "" : "s") in \(Milliseconds.format(report.seconds))")
+        let from = report.replayedFrom ?? report.from?.id ?? "base"
+        global.say("\(verb) \(from) → \(report.to?.id ?? "base"): \(count) revision\(count == 1 ? "" : "s") in \(Milliseconds.format(report.seconds))")
     }
 }
 
