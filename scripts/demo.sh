@@ -31,5 +31,7 @@ step "strata archive list"
 "$strata" archive list
 echo
 echo "the archive is plain tar.gz:"
-tar -tzf archive/*.tar.gz | head -n 4
-echo "..."
+# (the whole listing first: `| head` would end tar with SIGPIPE, a failure under pipefail)
+listing=$(tar -tzf archive/*.tar.gz)
+sed -n '1,4p' <<<"$listing"
+echo "... ($(wc -l <<<"$listing") entries)"
