@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import StrataPostgres
+import StrataTestSupport
 @testable import StrataKit
 
 /// `strata squash` end to end on the test server: the plan, the proof, the rewritten tree.
@@ -174,6 +175,39 @@ final class SquashTests: XCTestCase {
             let r = try strataWithScratch(["squash", "--keep", "1", "--name", "sq"], in: project)
             XCTAssertEqual(r.status, 0, "a \(what) in the squashed revisions: \(r.stdout)\(r.stderr)")
         }
+    }
+
+    /// A revision that gives an object to another role: the init revision keeps that
+    /// `ALTER ... OWNER TO` (and no other: what the migrations create belongs to whoever runs
+    /// them), and the proof sees an owner the init revision lost.
+    func testOwnersOtherThanTheMigrationRoleSurviveTheSquash() throws {
+        let role = "strata_squash_owner_\(UInt32.random(in: 0..<UInt32.max))"
+        let admin = try PGConnection(try TestServer.shared().connectionString())
+        try admin.execute("CREATE ROLE \(role) NOLOGIN")
+        addTeardownBlock {
+            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
+            admin.close()
+        }
+        let project = try squashProject(self, [
+            ("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO \(role);", "DROP TABLE t;"),
+            ("CREATE TABLE a (id int);", "DROP TABLE a;"),
+            ("CREATE TABLE b (id int);", "DROP TABLE b;"),
+        ])
+        let r = try strataWithScratch(["squash", "--keep", "1", "--name", "sq"], in: project)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        guard r.status == 0 else { return }
+        let initRevision = try theInitRevision(project)
+        let owners = initRevision.upSQL.split(separator: "\n").filter { $0.contains("OWNER TO") }
+        XCTAssertEqual(owners, ["ALTER TABLE public.t OWNER TO \(role);"], initRevision.upSQL)
+
+        // Without that line the proof fails, naming the owner.
+        let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
+        try (try String(contentsOf: url, encoding: .utf8)).replacingOccurrences(of: "ALTER TABLE public.t OWNER TO \(role);\n", with: "")
+            .write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0)
+        let verify = try strataWithScratch(["verify", "squash"], in: project)
+        XCTAssertEqual(verify.status, 1, verify.stdout + verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("~ table public.t: owner \(role) → (none)"), verify.stdout)
     }
 
     /// A schema-qualified version table in its own schema (`version_table = "meta.strata_version"`,

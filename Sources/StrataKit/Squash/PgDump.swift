@@ -38,10 +38,12 @@ public struct PgDump: Sendable {
         return Int(versionText[range.upperBound...].prefix { $0.isNumber })
     }
 
-    /// Dumps schema and data (rows as INSERTs), without owners and without the version table.
+    /// Dumps schema and data (rows as INSERTs), without the version table. Owners are dumped:
+    /// `clean(_:usualOwner:)` keeps the `ALTER ... OWNER TO` of objects a revision gave to
+    /// another role and drops those that name the role that ran the migrations.
     public func dump(_ database: ConnectionString, excluding versionTable: String) throws(StrataError) -> String {
         let arguments = [
-            "--dbname=\(database.raw)", "--no-owner", "--column-inserts", "--rows-per-insert=500",
+            "--dbname=\(database.raw)", "--column-inserts", "--rows-per-insert=500",
             "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
             "--exclude-table=\(versionTable)",
         ]
@@ -65,9 +67,19 @@ public struct PgDump: Sendable {
     /// psql meta-commands (`\restrict`, `\unrestrict`, whatever their form) go, the
     /// "Dumped from/by" lines that change with every installation go, and so do `SET`s a server
     /// may not know. Rows come as INSERTs (no `COPY … FROM stdin`). The SQL is never split on `;`.
-    public static func clean(_ dump: String) -> String {
+    /// `usualOwner` (quoted as pg_dump quotes it) is the role that dumped, which ran the
+    /// migrations: its `ALTER ... OWNER TO` statements go (what a revision creates belongs to
+    /// whoever runs it), those naming any other role stay.
+    public static func clean(_ dump: String, usualOwner: String? = nil) -> String {
         var lines = dump.components(separatedBy: "\n")
-        var drop = Set(SQLScanner(dump).metaCommandLines())
+        let scanner = SQLScanner(dump)
+        var drop = Set(scanner.metaCommandLines())
+        if let usualOwner {
+            for statement in scanner.statements()
+            where statement.text.hasPrefix("ALTER ") && statement.text.hasSuffix(" OWNER TO \(usualOwner)") && !statement.text.contains("\n") {
+                drop.insert(statement.line)
+            }
+        }
         for (index, line) in lines.enumerated() {
             if line.hasPrefix("-- Dumped from database version") || line.hasPrefix("-- Dumped by pg_dump version") {
                 drop.insert(index)

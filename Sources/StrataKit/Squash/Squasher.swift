@@ -118,7 +118,8 @@ public final class Squasher {
         progress?("pg_dump")
         let pgDump = try PgDump.locate(installation: scratch.installation, serverMajor: scratch.serverMajor)
         let qualifiedVersionTable = originalMigrator.qualifiedVersionTableText
-        var up = PgDump.clean(try pgDump.dump(original, excluding: qualifiedVersionTable))
+        let migrationRole = try originalConnection.query("SELECT pg_catalog.quote_ident(current_user)")[0, 0]
+        var up = PgDump.clean(try pgDump.dump(original, excluding: qualifiedVersionTable), usualOwner: migrationRole)
         // The version table's own schema exists because strata made it; the runner makes it again
         // before the init revision runs on a fresh database.
         if let schema = try originalConnection.query("SELECT quote_ident(n.nspname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND n.nspname <> 'public'", [qualifiedVersionTable]).rows.first?[0] ?? nil {

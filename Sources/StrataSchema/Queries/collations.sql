@@ -12,6 +12,7 @@ SELECT
     COALESCE(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale') AS locale,
     to_jsonb(co) ->> 'collicurules' AS rules,
     co.collisdeterministic::text AS deterministic,
+    {{owner: co.collowner}} AS owner,
     ds.description AS comment
 FROM pg_collation co
 JOIN pg_namespace n ON n.oid = co.collnamespace

@@ -41,6 +41,7 @@ SELECT
          FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
     END AS aggregate,
     ds.description AS comment,
+    {{owner: p.proowner}} AS owner,
     {{acl: p.proacl; acldefault('f', p.proowner); p.proowner}} AS _extra
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -43,6 +43,7 @@ SELECT
         (SELECT array_to_string(ft.ftoptions, ', ') FROM pg_foreign_table ft WHERE ft.ftrelid = c.oid)
     END AS server_options,
     ds.description AS comment,
+    {{owner: c.relowner}} AS owner,
     {{acl: c.relacl; acldefault('r', c.relowner); c.relowner}} AS _extra
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -7,6 +7,7 @@ SELECT
     'pg_namespace'::regclass::oid AS classid,
     n.oid AS objid,
     ds.description AS comment,
+    {{owner: n.nspowner}} AS owner,
     {{acl: n.nspacl; acldefault('n', n.nspowner); n.nspowner}} AS _extra
 FROM pg_namespace n
 LEFT JOIN pg_description ds

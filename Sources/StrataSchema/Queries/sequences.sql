@@ -18,6 +18,7 @@ SELECT
     CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'permanent' END AS persistence,
     owner.table_name || '.' || owner.column_name AS owned_by,
     ds.description AS comment,
+    {{owner: c.relowner}} AS owner,
     {{acl: c.relacl; acldefault('s', c.relowner); c.relowner}} AS _extra
 FROM pg_class c
 JOIN pg_sequence s ON s.seqrelid = c.oid

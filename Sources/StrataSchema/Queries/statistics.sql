@@ -7,6 +7,7 @@ SELECT
     'pg_statistic_ext'::regclass::oid AS classid,
     s.oid AS objid,
     pg_get_statisticsobjdef(s.oid) AS definition,
+    {{owner: s.stxowner}} AS owner,
     ds.description AS comment
 FROM pg_statistic_ext s
 JOIN pg_namespace n ON n.oid = s.stxnamespace

@@ -41,6 +41,7 @@ SELECT
     CASE WHEN t.typtype = 'r' AND r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS canonical,
     CASE WHEN t.typtype = 'r' AND r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS subtype_diff,
     ds.description AS comment,
+    {{owner: t.typowner}} AS owner,
     {{acl: t.typacl; acldefault('T', t.typowner); t.typowner}} AS _extra
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace

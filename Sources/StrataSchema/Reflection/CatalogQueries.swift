@@ -53,7 +53,7 @@ enum CatalogQueries {
         if let cached = cache[major] { return cached }
         let texts = try files.get()
         let objects = try objectQueryNames.map { name in
-            try prepare(name: name, text: texts[name] ?? "", aclFragment: texts["_acl"] ?? "", serverVersion: serverVersion)
+            try prepare(name: name, text: texts[name] ?? "", fragments: texts.filter { $0.key.hasPrefix("_") }, serverVersion: serverVersion)
         }
         let prepared = Prepared(scope: texts["scope"] ?? "", objects: objects)
         cache[major] = prepared
@@ -66,7 +66,7 @@ enum CatalogQueries {
     /// The files' text, read once.
     private static let files: Result<[String: String], SchemaReflectionError> = {
         var texts: [String: String] = [:]
-        for name in ["_acl", "scope"] + objectQueryNames {
+        for name in Array(fragmentArguments.keys.map { "_" + $0 }) + ["scope"] + objectQueryNames {
             guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "Queries")
                 ?? Bundle.module.url(forResource: name, withExtension: "sql"),
                 let text = try? String(contentsOf: url, encoding: .utf8)
@@ -78,11 +78,16 @@ enum CatalogQueries {
         return .success(texts)
     }()
 
+    /// The fragments (`_NAME.sql`) and the names of their `@placeholders@`, in argument order.
+    static let fragmentArguments: [String: [String]] = ["acl": ["acl", "default", "owner"], "owner": ["owner"]]
+
     /// Expands the fragments and numbers the named parameters:
     /// - `{{acl: ACL; DEFAULT; OWNER}}`: `_acl.sql` with its three arguments;
+    /// - `{{owner: OWNER}}`: `_owner.sql` (an object's owner, unless it is the usual one);
     /// - `{{since MAJOR: NEW; OLD}}`: NEW on PostgreSQL MAJOR and later, else OLD (for catalog
     ///   columns older servers do not have).
-    static func prepare(name: String, text: String, aclFragment: String, serverVersion: Int) throws -> CatalogQuery {
+    /// `fragments` holds the fragment files' text by file name (`_acl`).
+    static func prepare(name: String, text: String, fragments: [String: String], serverVersion: Int) throws -> CatalogQuery {
         var sql = text
         while let open = sql.range(of: "{{") {
             guard let close = sql.range(of: "}}", range: open.upperBound..<sql.endIndex),
@@ -95,12 +100,12 @@ enum CatalogQueries {
                 $0.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             let expanded: String
-            if head == "acl", arguments.count == 3 {
-                expanded = aclFragment
-                    .replacingOccurrences(of: "@acl@", with: arguments[0])
-                    .replacingOccurrences(of: "@default@", with: arguments[1])
-                    .replacingOccurrences(of: "@owner@", with: arguments[2])
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            if let placeholders = fragmentArguments[head], arguments.count == placeholders.count, let fragment = fragments["_" + head] {
+                var text = fragment
+                for (placeholder, argument) in zip(placeholders, arguments) {
+                    text = text.replacingOccurrences(of: "@\(placeholder)@", with: argument)
+                }
+                expanded = text.trimmingCharacters(in: .whitespacesAndNewlines)
             } else if head.hasPrefix("since "), let major = Int(head.dropFirst(6)), arguments.count == 2 {
                 expanded = serverVersion >= major * 10000 ? arguments[0] : arguments[1]
             } else {
