@@ -63,3 +63,15 @@ func migrator(history: History, _ database: ConnectionString, options: MigrateOp
     let connection = try PGConnection(database)
     return try Migrator(connection: connection, history: history, options: options, directoryDisplay: "migrations")
 }
+
+/// A role on the test server (`NOLOGIN`, a random name starting with `prefix`), dropped after the test.
+func temporaryRole(_ test: XCTestCase, _ prefix: String) throws -> String {
+    let role = "\(prefix)_\(UInt32.random(in: 0..<UInt32.max))"
+    let admin = try PGConnection(try TestServer.shared().connectionString())
+    try admin.execute("CREATE ROLE \(role) NOLOGIN")
+    test.addTeardownBlock {
+        _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
+        admin.close()
+    }
+    return role
+}

@@ -181,13 +181,7 @@ final class SquashTests: XCTestCase {
     /// `ALTER ... OWNER TO` (and no other: what the migrations create belongs to whoever runs
     /// them), and the proof sees an owner the init revision lost.
     func testOwnersOtherThanTheMigrationRoleSurviveTheSquash() throws {
-        let role = "strata_squash_owner_\(UInt32.random(in: 0..<UInt32.max))"
-        let admin = try PGConnection(try TestServer.shared().connectionString())
-        try admin.execute("CREATE ROLE \(role) NOLOGIN")
-        addTeardownBlock {
-            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
-            admin.close()
-        }
+        let role = try temporaryRole(self, "strata_squash_owner")
         let project = try squashProject(self, [
             ("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO \(role);", "DROP TABLE t;"),
             ("CREATE TABLE a (id int);", "DROP TABLE a;"),

@@ -181,13 +181,7 @@ final class StairwayTests: XCTestCase {
     /// A revision that switches to a role without privileges on strata's recorder, or that
     /// deallocates every prepared statement, checks as it would run anywhere else.
     func testRevisionsThatSetRoleOrDeallocate() throws {
-        let role = "strata_stairway_app_\(UInt32.random(in: 0..<UInt32.max))"
-        let admin = try PGConnection(try TestServer.shared().connectionString())
-        try admin.execute("CREATE ROLE \(role) NOLOGIN")
-        addTeardownBlock {
-            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
-            admin.close()
-        }
+        let role = try temporaryRole(self, "strata_stairway_app")
         let dir = try makeHistory(self, [
             ("GRANT CREATE ON SCHEMA public TO \(role);", "REVOKE CREATE ON SCHEMA public FROM \(role);"),
             ("SET LOCAL ROLE \(role);\nCREATE TABLE owned (id int PRIMARY KEY, name text);\nINSERT INTO owned VALUES (1, 'a');",
