@@ -168,13 +168,17 @@ final class StairwayTests: XCTestCase {
             ("CREATE TYPE pair AS (a int, b int);", "DROP TYPE pair;"),
             ("ALTER TYPE pair ADD ATTRIBUTE c int;", "SELECT 1;"),  // fails: the attribute stays
             ("ALTER TYPE pair ADD ATTRIBUTE d int;", "ALTER TYPE pair DROP ATTRIBUTE d;"),
+            // a column's statistics target: fails when the down leaves it, passes when it restores it
+            ("ALTER TABLE lookups ALTER COLUMN id SET STATISTICS 500;", "SELECT 1;"),
+            ("ALTER TABLE lookups ALTER COLUMN id SET STATISTICS 100;", "ALTER TABLE lookups ALTER COLUMN id SET STATISTICS 500;"),
         ])
         let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: jobs)
-        XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10", "r12"], "\(report.findings.map(\.message))")
+        XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10", "r12", "r14"], "\(report.findings.map(\.message))")
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.lookup: rows differ after the downgrade of r03") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r04 leftover table public.lookup differs after the downgrade of r04: grant PUBLIC") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r10 leftover table public.lookups remains after the downgrade of r10") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r14 leftover column public.lookups.id differs after the downgrade of r14: statistics_target (none) → 500") }, "\(messages)")
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 

@@ -130,7 +130,7 @@ final class StepRecorder {
             ELSE
                 concat_ws(E'\x1e',
                     -- every column of pg_attribute (PostgreSQL 15) but OIDs, positions and physical state
-                    (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, a.attcompression, a.attnotnull,
+                    (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, a.attcompression, a.attstattarget, a.attnotnull,
                                                      a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, a.attacl,
                                                      a.attoptions, a.attfdwoptions)::text,
                                                  format_type(a.atttypid, a.atttypmod), a.attcollation::regcollation::text,

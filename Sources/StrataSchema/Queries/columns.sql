@@ -24,6 +24,14 @@ SELECT
     CASE WHEN a.attcollation <> t.typcollation THEN
         quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
     END AS collation,
+    -- physical choices a revision can make (SET STORAGE / COMPRESSION / STATISTICS / options),
+    -- shown only where they differ from the default
+    CASE WHEN a.attstorage <> t.typstorage THEN
+        CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END
+    END AS storage,
+    {{since 14: CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END; NULL::text}} AS compression,
+    {{since 17: a.attstattarget::text; NULLIF(a.attstattarget, -1)::text}} AS statistics_target,
+    array_to_string(a.attoptions, ', ') AS options,
     ds.description AS comment,
     {{acl: a.attacl; acldefault('c', c.relowner); c.relowner}} AS _extra
 FROM pg_attribute a

@@ -35,6 +35,7 @@ SELECT
     CASE WHEN c.relkind IN ('r', 'm') AND am.amname <> 'heap' THEN am.amname END AS access_method,
     CASE WHEN c.reltablespace <> 0 THEN (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = c.reltablespace) END AS tablespace,
     CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition,
+    CASE WHEN c.relkind = 'm' THEN c.relispopulated::text END AS populated,
     CASE WHEN c.relkind = 'f' THEN
         (SELECT quote_ident(fs.srvname) FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
          WHERE ft.ftrelid = c.oid)
