@@ -182,6 +182,23 @@ final class StairwayTests: XCTestCase {
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
+    /// A non-transactional step's rows are compared too (each of its statements commits on its
+    /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
+    func testNonTransactionalStepsCompareRows() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE t (id int);", "DROP TABLE t;"),
+            // fails: the down leaves the row
+            ("INSERT INTO t VALUES (1);\nCREATE INDEX CONCURRENTLY ix_t ON t (id);", "DROP INDEX CONCURRENTLY ix_t;"),
+            // passes
+            ("INSERT INTO t VALUES (2);\nCREATE INDEX CONCURRENTLY ix_t_2 ON t (id);", "DROP INDEX CONCURRENTLY ix_t_2;\nDELETE FROM t WHERE id = 2;"),
+        ], transactional: [true, false, false])
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r02"], "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r02 data table public.t: rows differ after the downgrade of r02") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
+    }
+
     /// A revision that switches to a role without privileges on strata's recorder, or that
     /// deallocates every prepared statement, checks as it would run anywhere else.
     func testRevisionsThatSetRoleOrDeallocate() throws {
