@@ -182,6 +182,33 @@ final class StairwayTests: XCTestCase {
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
+    /// Text search configurations and dictionaries are tracked like any other object, on both paths.
+    func testTextSearchObjects() throws {
+        for reflecting in [false, true] {
+            StairwayVerifier.reflectEveryStep = reflecting
+            defer { StairwayVerifier.reflectEveryStep = false }
+            let dir = try makeHistory(self, [
+                ("CREATE TEXT SEARCH CONFIGURATION fts (COPY = pg_catalog.english);", "DROP TEXT SEARCH CONFIGURATION fts;"),
+                // fails: the mapping stays
+                ("ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR asciiword WITH simple;", "SELECT 1;"),
+                // passes, and the configuration prints the dictionary's name: a rename undone passes too
+                ("CREATE TEXT SEARCH DICTIONARY w2 (TEMPLATE = pg_catalog.simple);\nALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH w2;",
+                 "ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH pg_catalog.english_stem;\nDROP TEXT SEARCH DICTIONARY w2;"),
+                ("ALTER TEXT SEARCH DICTIONARY w2 RENAME TO w3;", "ALTER TEXT SEARCH DICTIONARY w3 RENAME TO w2;"),
+                // fails: the dictionary's options stay
+                ("ALTER TEXT SEARCH DICTIONARY w3 (ACCEPT = false);", "SELECT 1;"),
+            ])
+            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+            XCTAssertEqual(report.failedRevisions, ["r02", "r05"], "reflecting: \(reflecting): \(messages)")
+            XCTAssertTrue(messages.contains { $0.hasPrefix("r02 leftover text search configuration public.fts differs after the downgrade of r02: mapping") },
+                          "reflecting: \(reflecting): \(messages)")
+            XCTAssertTrue(messages.contains { $0.hasPrefix("r05 leftover text search dictionary public.w3 differs after the downgrade of r05: options") },
+                          "reflecting: \(reflecting): \(messages)")
+            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
+        }
+    }
+
     /// A non-transactional step's rows are compared too (each of its statements commits on its
     /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
     func testNonTransactionalStepsCompareRows() throws {

@@ -422,6 +422,18 @@ extension DetectionCase {
     // MARK: - Schemas and extensions
 
     static let databaseObjects: [DetectionCase] = [
+        DetectionCase("text search configuration present",
+            "",
+            "CREATE TEXT SEARCH CONFIGURATION fts (PARSER = pg_catalog.default);",
+            ["+ text search configuration public.fts"]),
+        DetectionCase("text search configuration mapping",
+            "CREATE TEXT SEARCH CONFIGURATION fts (COPY = pg_catalog.english);",
+            "CREATE TEXT SEARCH CONFIGURATION fts (COPY = pg_catalog.english); ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR asciiword WITH simple;",
+            ["~ text search configuration public.fts: mapping line 1: asciiword pg_catalog.english_stem → asciiword pg_catalog.simple"]),
+        DetectionCase("text search dictionary options",
+            "CREATE TEXT SEARCH DICTIONARY words (TEMPLATE = pg_catalog.simple, STOPWORDS = english);",
+            "CREATE TEXT SEARCH DICTIONARY words (TEMPLATE = pg_catalog.simple, STOPWORDS = english, ACCEPT = false);",
+            ["~ text search dictionary public.words: options stopwords = 'english' → stopwords = 'english', accept = 'false'"]),
         DetectionCase("extension present",
             "",
             "CREATE EXTENSION pg_trgm;",

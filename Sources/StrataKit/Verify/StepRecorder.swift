@@ -287,6 +287,26 @@ final class StepRecorder {
                     \#(comment(of: "o", in: "pg_event_trigger")))
                 INTO r
                 FROM pg_event_trigger v WHERE v.oid = o AND v.evtname !~ '^strata_stairway_';
+            ELSIF c = 'pg_ts_dict'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(d) - '{oid,dictnamespace,dicttemplate}'::text[])::text, n.nspname,
+                    (SELECT tn.nspname || '.' || t.tmplname FROM pg_ts_template t JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
+                     WHERE t.oid = d.dicttemplate),
+                    \#(comment(of: "o", in: "pg_ts_dict")))
+                INTO r
+                FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
+                WHERE d.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
+            ELSIF c = 'pg_ts_config'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(g) - '{oid,cfgnamespace,cfgparser}'::text[])::text, n.nspname,
+                    (SELECT pn.nspname || '.' || p.prsname FROM pg_ts_parser p JOIN pg_namespace pn ON pn.oid = p.prsnamespace
+                     WHERE p.oid = g.cfgparser),
+                    -- the mapping: token type, order, dictionary (by name: a dictionary made again maps the same)
+                    (SELECT string_agg(m.maptokentype || ':' || m.mapseqno || ':' || m.mapdict::regdictionary::text, ','
+                                       ORDER BY m.maptokentype, m.mapseqno)
+                     FROM pg_ts_config_map m WHERE m.mapcfg = o),
+                    \#(comment(of: "o", in: "pg_ts_config")))
+                INTO r
+                FROM pg_ts_config g JOIN pg_namespace n ON n.oid = g.cfgnamespace
+                WHERE g.oid = o AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_';
             ELSE
                 RETURN NULL;
             END IF;
@@ -307,6 +327,7 @@ final class StepRecorder {
         "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type", "pg_enum", "pg_range",
         "pg_proc", "pg_namespace", "pg_extension", "pg_trigger", "pg_policy", "pg_rewrite", "pg_description",
         "pg_default_acl", "pg_collation", "pg_sequence", "pg_inherits", "pg_partitioned_table", "pg_statistic_ext",
+        "pg_ts_dict", "pg_ts_config", "pg_ts_config_map",
         "pg_depend",
     ]
 
@@ -590,6 +611,8 @@ final class StepRecorder {
             UNION ALL SELECT 'pg_default_acl'::regclass::oid, oid FROM pg_catalog.pg_default_acl
             UNION ALL SELECT 'pg_collation'::regclass::oid, oid FROM pg_catalog.pg_collation WHERE oid >= 16384
             UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger
+            UNION ALL SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_catalog.pg_ts_dict WHERE oid >= 16384
+            UNION ALL SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_catalog.pg_ts_config WHERE oid >= 16384
         )
         SELECT classid::text, objid::text, e
         FROM refs, LATERAL (SELECT \(entry("refs.classid", "refs.objid")) AS e) AS f

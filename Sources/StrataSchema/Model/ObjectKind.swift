@@ -7,6 +7,8 @@ public enum ObjectKind: String, Codable, CaseIterable, Sendable, Comparable {
     case schema
     case `extension`
     case collation
+    case textSearchDictionary = "text_search_dictionary"
+    case textSearchConfiguration = "text_search_configuration"
     case `enum`
     case domain
     case compositeType = "composite_type"
@@ -38,6 +40,8 @@ public enum ObjectKind: String, Codable, CaseIterable, Sendable, Comparable {
         case .materializedView: return "materialized view"
         case .defaultPrivileges: return "default privileges"
         case .eventTrigger: return "event trigger"
+        case .textSearchDictionary: return "text search dictionary"
+        case .textSearchConfiguration: return "text search configuration"
         default: return rawValue
         }
     }

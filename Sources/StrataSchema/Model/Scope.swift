@@ -26,11 +26,14 @@ public struct ResolvedScope: Hashable, Sendable {
     public var defaultACLs: Set<UInt32>
     public var collations: Set<UInt32>
     public var eventTriggers: Set<UInt32>
+    public var textSearchDictionaries: Set<UInt32>
+    public var textSearchConfigurations: Set<UInt32>
 
     public init(
         relations: Set<UInt32> = [], types: Set<UInt32> = [], functions: Set<UInt32> = [],
         namespaces: Set<UInt32> = [], extensions: Set<UInt32> = [], defaultACLs: Set<UInt32> = [],
-        collations: Set<UInt32> = [], eventTriggers: Set<UInt32> = []
+        collations: Set<UInt32> = [], eventTriggers: Set<UInt32> = [], textSearchDictionaries: Set<UInt32> = [],
+        textSearchConfigurations: Set<UInt32> = []
     ) {
         self.relations = relations
         self.types = types
@@ -40,6 +43,8 @@ public struct ResolvedScope: Hashable, Sendable {
         self.defaultACLs = defaultACLs
         self.collations = collations
         self.eventTriggers = eventTriggers
+        self.textSearchDictionaries = textSearchDictionaries
+        self.textSearchConfigurations = textSearchConfigurations
     }
 
     /// Whether an object reflected from `ref` was named (directly or through expansion) by the scope.
@@ -53,6 +58,8 @@ public struct ResolvedScope: Hashable, Sendable {
         case CatalogRef.pgDefaultACL: return defaultACLs.contains(ref.objectID)
         case CatalogRef.pgCollation: return collations.contains(ref.objectID)
         case CatalogRef.pgEventTrigger: return eventTriggers.contains(ref.objectID)
+        case CatalogRef.pgTSDict: return textSearchDictionaries.contains(ref.objectID)
+        case CatalogRef.pgTSConfig: return textSearchConfigurations.contains(ref.objectID)
         default: return false
         }
     }

@@ -65,6 +65,8 @@ SELECT
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_default_acl'::regclass ORDER BY 1) END AS defacls,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_collation'::regclass ORDER BY 1) END AS colls,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_event_trigger'::regclass ORDER BY 1) END AS evtrigs,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_dict'::regclass ORDER BY 1) END AS tsdicts,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_config'::regclass ORDER BY 1) END AS tscfgs,
     ARRAY(SELECT to_regclass(x)::oid FROM unnest($4::text[]) AS x WHERE to_regclass(x) IS NOT NULL ORDER BY 1) AS excluded,
     current_setting('server_version_num') AS server_version_num,
     -- Which relation-scoped queries can return rows at all (a scoped reflection skips the others).

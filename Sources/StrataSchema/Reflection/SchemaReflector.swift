@@ -366,7 +366,8 @@ public enum SchemaReflector {
             relations: oids(result.value(0, "rels")), types: oids(result.value(0, "types")),
             functions: oids(result.value(0, "funcs")), namespaces: oids(result.value(0, "nsps")),
             extensions: oids(result.value(0, "exts")), defaultACLs: oids(result.value(0, "defacls")),
-            collations: oids(result.value(0, "colls")), eventTriggers: oids(result.value(0, "evtrigs")))
+            collations: oids(result.value(0, "colls")), eventTriggers: oids(result.value(0, "evtrigs")),
+            textSearchDictionaries: oids(result.value(0, "tsdicts")), textSearchConfigurations: oids(result.value(0, "tscfgs")))
         let version = Int(result.value(0, "server_version_num") ?? "") ?? connection.serverVersionNumber
         return Resolved(arrays: arrays, scope: scope, serverVersion: version)
     }
