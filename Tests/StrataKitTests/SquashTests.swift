@@ -167,14 +167,34 @@ final class SquashTests: XCTestCase {
             ("foreign-data wrapper", "CREATE FOREIGN DATA WRAPPER dummy_fdw;\nCREATE SERVER dummy_server FOREIGN DATA WRAPPER dummy_fdw;"),
         ]
         for (what, sql) in cases {
-            let project = try squashProject(self, [
-                (sql, "SELECT 1;"),
-                ("CREATE TABLE a (id int);", "DROP TABLE a;"),
-                ("CREATE TABLE b (id int);", "DROP TABLE b;"),
-            ])
-            let r = try strataWithScratch(["squash", "--keep", "1", "--name", "sq"], in: project)
-            XCTAssertEqual(r.status, 0, "a \(what) in the squashed revisions: \(r.stdout)\(r.stderr)")
+            XCTAssertNotNil(try squashKeepingOne(after: (sql, "SELECT 1;")), "a \(what) in the squashed revisions")
         }
+    }
+
+    /// `first` and two small revisions after it, squashed with `--keep 1`: the project and its init
+    /// revision (nil when the squash failed, which fails the test).
+    private func squashKeepingOne(after first: (up: String, down: String?), file: StaticString = #filePath, line: UInt = #line)
+        throws -> (project: URL, initRevision: Revision)?
+    {
+        let project = try squashProject(self, [first, ("CREATE TABLE a (id int);", "DROP TABLE a;"), ("CREATE TABLE b (id int);", "DROP TABLE b;")])
+        let r = try strataWithScratch(["squash", "--keep", "1", "--name", "sq"], in: project)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr, file: file, line: line)
+        guard r.status == 0 else { return nil }
+        return (project, try theInitRevision(project, file: file, line: line))
+    }
+
+    /// A publication is dumped into the init revision (and dropped by its down), and the proof
+    /// compares it: a squash used to leave publications out without a word.
+    func testPublicationsSurviveTheSquash() throws {
+        guard let (project, initRevision) = try squashKeepingOne(after: (
+            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE PUBLICATION pub FOR TABLE t WHERE (a > 0) WITH (publish = 'insert');",
+            "DROP PUBLICATION pub;\nDROP TABLE t;"))
+        else { return }
+        XCTAssertTrue(initRevision.upSQL.contains("CREATE PUBLICATION pub WITH (publish = 'insert');"), initRevision.upSQL)
+        XCTAssertTrue(initRevision.upSQL.contains("ALTER PUBLICATION pub ADD TABLE ONLY public.t WHERE ((a > 0));"), initRevision.upSQL)
+        XCTAssertTrue(initRevision.downSQL?.contains("DROP PUBLICATION IF EXISTS pub;") ?? false, initRevision.downSQL ?? "")
+        let verify = try strataWithScratch(["verify", "squash"], in: project)
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
     }
 
     /// A revision that gives an object to another role: the init revision keeps that
@@ -182,15 +202,8 @@ final class SquashTests: XCTestCase {
     /// them), and the proof sees an owner the init revision lost.
     func testOwnersOtherThanTheMigrationRoleSurviveTheSquash() throws {
         let role = try temporaryRole(self, "strata_squash_owner")
-        let project = try squashProject(self, [
-            ("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO \(role);", "DROP TABLE t;"),
-            ("CREATE TABLE a (id int);", "DROP TABLE a;"),
-            ("CREATE TABLE b (id int);", "DROP TABLE b;"),
-        ])
-        let r = try strataWithScratch(["squash", "--keep", "1", "--name", "sq"], in: project)
-        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        guard r.status == 0 else { return }
-        let initRevision = try theInitRevision(project)
+        guard let (project, initRevision) = try squashKeepingOne(after: ("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO \(role);", "DROP TABLE t;"))
+        else { return }
         let owners = initRevision.upSQL.split(separator: "\n").filter { $0.contains("OWNER TO") }
         XCTAssertEqual(owners, ["ALTER TABLE public.t OWNER TO \(role);"], initRevision.upSQL)
 

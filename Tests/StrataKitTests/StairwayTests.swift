@@ -209,6 +209,36 @@ final class StairwayTests: XCTestCase {
         }
     }
 
+    /// Publications are tracked like any other object, on both paths: their options, and their
+    /// tables (printed by name, so a table's rename refreshes them).
+    func testPublications() throws {
+        for reflecting in [false, true] {
+            StairwayVerifier.reflectEveryStep = reflecting
+            defer { StairwayVerifier.reflectEveryStep = false }
+            let dir = try makeHistory(self, [
+                ("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE TABLE u (id int PRIMARY KEY);\nCREATE PUBLICATION pub FOR TABLE t;",
+                 "DROP PUBLICATION pub;\nDROP TABLE u;\nDROP TABLE t;"),
+                // fails: u stays in the publication
+                ("ALTER PUBLICATION pub ADD TABLE u;", "SELECT 1;"),
+                // passes: a rename undone
+                ("ALTER TABLE t RENAME TO t2;", "ALTER TABLE t2 RENAME TO t;"),
+                // fails: the operations stay
+                ("ALTER PUBLICATION pub SET (publish = 'insert');", "SELECT 1;"),
+                // fails: dropping a published table takes it out of the publication, the down
+                // makes the table again but does not put it back
+                ("DROP TABLE u;", "CREATE TABLE u (id int PRIMARY KEY);"),
+            ])
+            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+            XCTAssertEqual(report.failedRevisions, ["r02", "r04", "r05"], "reflecting: \(reflecting): \(messages)")
+            for (revision, attribute) in [("r02", "tables"), ("r04", "publish"), ("r05", "tables")] {
+                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover publication pub differs after the downgrade of \(revision): \(attribute)") },
+                              "reflecting: \(reflecting): \(messages)")
+            }
+            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
+        }
+    }
+
     /// A non-transactional step's rows are compared too (each of its statements commits on its
     /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
     func testNonTransactionalStepsCompareRows() throws {

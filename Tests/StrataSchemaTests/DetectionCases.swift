@@ -422,6 +422,22 @@ extension DetectionCase {
     // MARK: - Schemas and extensions
 
     static let databaseObjects: [DetectionCase] = [
+        DetectionCase("publication present",
+            "CREATE TABLE t (id int PRIMARY KEY, a int);",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t;",
+            ["+ publication pub"]),
+        DetectionCase("publication operations",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t;",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t WITH (publish = 'insert, update');",
+            ["~ publication pub: publish insert, update, delete, truncate → insert, update"]),
+        DetectionCase("publication tables",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE TABLE u (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE t;",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE TABLE u (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE t, u;",
+            ["~ publication pub: tables line 2: (none) → public.u"]),
+        DetectionCase("publication row filter",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t;",
+            "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t WHERE (a > 0);",
+            ["~ publication pub: tables public.t → public.t WHERE (a > 0)"]),
         DetectionCase("text search configuration present",
             "",
             "CREATE TEXT SEARCH CONFIGURATION fts (PARSER = pg_catalog.default);",

@@ -76,6 +76,8 @@ enum InitRevisionDown {
                 """)
             for row in rows.rows { if let name = row[0] { lines.append("DROP \(other.keyword) IF EXISTS \(name) CASCADE;") } }
         }
+        let publications = try connection.query("SELECT quote_ident(p.pubname) FROM pg_catalog.pg_publication p WHERE \(member("p.oid")) ORDER BY 1")
+        for row in publications.rows { if let name = row[0] { lines.append("DROP PUBLICATION IF EXISTS \(name);") } }
         let wrappers = try connection.query("SELECT quote_ident(w.fdwname) FROM pg_catalog.pg_foreign_data_wrapper w WHERE \(member("w.oid")) ORDER BY 1")
         for row in wrappers.rows { if let name = row[0] { lines.append("DROP FOREIGN DATA WRAPPER IF EXISTS \(name) CASCADE;") } }
         let servers = try connection.query("SELECT quote_ident(s.srvname) FROM pg_catalog.pg_foreign_server s WHERE \(member("s.oid")) ORDER BY 1")

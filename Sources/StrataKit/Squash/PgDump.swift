@@ -44,7 +44,7 @@ public struct PgDump: Sendable {
     public func dump(_ database: ConnectionString, excluding versionTable: String) throws(StrataError) -> String {
         let arguments = [
             "--dbname=\(database.raw)", "--column-inserts", "--rows-per-insert=500",
-            "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
+            "--no-subscriptions", "--no-security-labels", "--no-tablespaces",
             "--exclude-table=\(versionTable)",
         ]
         let output = try ProcessRunner.run(executable, arguments)

@@ -119,6 +119,8 @@ final class ChangeTracker {
             UNION SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_catalog.pg_ts_dict WHERE age(xmin) <= age($1::xid)
             UNION SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_catalog.pg_ts_config WHERE age(xmin) <= age($1::xid)
             UNION SELECT 'pg_ts_config'::regclass::oid, mapcfg FROM pg_catalog.pg_ts_config_map WHERE age(xmin) <= age($1::xid)
+            UNION SELECT 'pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE age(xmin) <= age($1::xid)
+            UNION SELECT 'pg_publication'::regclass::oid, prpubid FROM pg_catalog.pg_publication_rel WHERE age(xmin) <= age($1::xid)
             UNION SELECT classoid, objoid FROM pg_catalog.pg_description WHERE age(xmin) <= age($1::xid)
             UNION SELECT 'pg_class'::regclass::oid, r FROM unnest($2::oid[]) r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = r)
             UNION SELECT 'pg_type'::regclass::oid, t FROM unnest($3::oid[]) t WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = t)

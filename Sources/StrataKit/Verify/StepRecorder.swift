@@ -199,10 +199,14 @@ final class StepRecorder {
             INSERT INTO information_schema.strata_stairway_log
             SELECT d.classid, d.objid,
                    CASE WHEN d.object_type = 'domain constraint' THEN 'pg_type'::regclass::oid
-                        WHEN d.object_type IN ('table constraint', 'default value', 'trigger', 'policy', 'rule') THEN 'pg_class'::regclass::oid END,
+                        WHEN d.object_type IN ('table constraint', 'default value', 'trigger', 'policy', 'rule') THEN 'pg_class'::regclass::oid
+                        WHEN d.object_type = 'publication relation' THEN 'pg_publication'::regclass::oid END,
                    CASE WHEN d.object_type = 'domain constraint' THEN pg_catalog.to_regtype(d.address_names[1])::oid
                         WHEN d.object_type IN ('table constraint', 'default value', 'trigger', 'policy', 'rule')
-                        THEN pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::oid END
+                        THEN pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::oid
+                        -- a table leaving a publication (ALTER PUBLICATION ... DROP TABLE, DROP TABLE)
+                        WHEN d.object_type = 'publication relation'
+                        THEN (SELECT p.oid FROM pg_catalog.pg_publication p WHERE p.pubname = d.address_args[1]) END
             FROM pg_catalog.pg_event_trigger_dropped_objects() AS d;
         END $$;
         CREATE EVENT TRIGGER strata_stairway_ddl ON ddl_command_end EXECUTE FUNCTION information_schema.strata_stairway_ddl();
@@ -287,6 +291,22 @@ final class StepRecorder {
                     \#(comment(of: "o", in: "pg_event_trigger")))
                 INTO r
                 FROM pg_event_trigger v WHERE v.oid = o AND v.evtname !~ '^strata_stairway_';
+            ELSIF c = 'pg_publication'::regclass THEN
+                -- its tables by name, each with its column list and row filter (PostgreSQL 15: a
+                -- branch an older server never plans)
+                IF current_setting('server_version_num')::int >= 150000 THEN
+                    names := (SELECT string_agg(pr.prrelid::regclass::text
+                                                || coalesce(' (' || (SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a
+                                                                     WHERE a.attrelid = pr.prrelid AND a.attnum = ANY(pr.prattrs)) || ')', '')
+                                                || coalesce(' WHERE ' || pg_get_expr(pr.prqual, pr.prrelid), ''), ',' ORDER BY 1)
+                              FROM pg_publication_rel pr WHERE pr.prpubid = o);
+                ELSE
+                    names := (SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY 1) FROM pg_publication_rel pr WHERE pr.prpubid = o);
+                END IF;
+                SELECT concat_ws(E'\x1e', (to_jsonb(p) - '{oid}'::text[])::text, names, \#(comment(of: "o", in: "pg_publication")))
+                INTO r
+                FROM pg_publication p WHERE p.oid = o;
+                names := NULL;
             ELSIF c = 'pg_ts_dict'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(d) - '{oid,dictnamespace,dicttemplate}'::text[])::text, n.nspname,
                     (SELECT tn.nspname || '.' || t.tmplname FROM pg_ts_template t JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
@@ -327,7 +347,7 @@ final class StepRecorder {
         "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type", "pg_enum", "pg_range",
         "pg_proc", "pg_namespace", "pg_extension", "pg_trigger", "pg_policy", "pg_rewrite", "pg_description",
         "pg_default_acl", "pg_collation", "pg_sequence", "pg_inherits", "pg_partitioned_table", "pg_statistic_ext",
-        "pg_ts_dict", "pg_ts_config", "pg_ts_config_map",
+        "pg_ts_dict", "pg_ts_config", "pg_ts_config_map", "pg_publication", "pg_publication_rel",
         "pg_depend",
     ]
 
@@ -363,9 +383,13 @@ final class StepRecorder {
                 UNION ALL
                 SELECT 'pg_class'::regclass::oid, a.adrelid FROM pg_catalog.pg_attrdef a WHERE c.classid = 'pg_attrdef'::regclass AND a.oid = c.objid
                 UNION ALL
+                -- a table's membership in a publication is part of the publication's entry
+                SELECT 'pg_publication'::regclass::oid, pr.prpubid FROM pg_catalog.pg_publication_rel pr
+                WHERE c.classid = 'pg_publication_rel'::regclass AND pr.oid = c.objid
+                UNION ALL
                 SELECT c.classid, c.objid
                 WHERE c.classid NOT IN ('pg_constraint'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_rewrite'::regclass,
-                                        'pg_attrdef'::regclass)
+                                        'pg_attrdef'::regclass, 'pg_publication_rel'::regclass)
             ) m
             GROUP BY m.classid, m.objid
         )
@@ -613,6 +637,7 @@ final class StepRecorder {
             UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger
             UNION ALL SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_catalog.pg_ts_dict WHERE oid >= 16384
             UNION ALL SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_catalog.pg_ts_config WHERE oid >= 16384
+            UNION ALL SELECT 'pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication
         )
         SELECT classid::text, objid::text, e
         FROM refs, LATERAL (SELECT \(entry("refs.classid", "refs.objid")) AS e) AS f

@@ -29,6 +29,7 @@ public struct CatalogRef: Hashable, Codable, Sendable, CustomStringConvertible {
     public static let pgStatisticExt: UInt32 = 3381
     public static let pgTSDict: UInt32 = 3600
     public static let pgTSConfig: UInt32 = 3602
+    public static let pgPublication: UInt32 = 6104
 
     /// A relation: table, view, materialized view, sequence, index, foreign table.
     public static func relation(_ oid: UInt32) -> CatalogRef { CatalogRef(classID: pgClass, objectID: oid) }

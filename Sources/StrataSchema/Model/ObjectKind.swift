@@ -30,6 +30,7 @@ public enum ObjectKind: String, Codable, CaseIterable, Sendable, Comparable {
     case policy
     case defaultPrivileges = "default_privileges"
     case eventTrigger = "event_trigger"
+    case publication
 
     /// `materialized view`, `default privileges`, `table`, ...
     public var displayName: String {

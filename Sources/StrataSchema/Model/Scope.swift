@@ -28,12 +28,13 @@ public struct ResolvedScope: Hashable, Sendable {
     public var eventTriggers: Set<UInt32>
     public var textSearchDictionaries: Set<UInt32>
     public var textSearchConfigurations: Set<UInt32>
+    public var publications: Set<UInt32>
 
     public init(
         relations: Set<UInt32> = [], types: Set<UInt32> = [], functions: Set<UInt32> = [],
         namespaces: Set<UInt32> = [], extensions: Set<UInt32> = [], defaultACLs: Set<UInt32> = [],
         collations: Set<UInt32> = [], eventTriggers: Set<UInt32> = [], textSearchDictionaries: Set<UInt32> = [],
-        textSearchConfigurations: Set<UInt32> = []
+        textSearchConfigurations: Set<UInt32> = [], publications: Set<UInt32> = []
     ) {
         self.relations = relations
         self.types = types
@@ -45,6 +46,7 @@ public struct ResolvedScope: Hashable, Sendable {
         self.eventTriggers = eventTriggers
         self.textSearchDictionaries = textSearchDictionaries
         self.textSearchConfigurations = textSearchConfigurations
+        self.publications = publications
     }
 
     /// Whether an object reflected from `ref` was named (directly or through expansion) by the scope.
@@ -60,6 +62,7 @@ public struct ResolvedScope: Hashable, Sendable {
         case CatalogRef.pgEventTrigger: return eventTriggers.contains(ref.objectID)
         case CatalogRef.pgTSDict: return textSearchDictionaries.contains(ref.objectID)
         case CatalogRef.pgTSConfig: return textSearchConfigurations.contains(ref.objectID)
+        case CatalogRef.pgPublication: return publications.contains(ref.objectID)
         default: return false
         }
     }

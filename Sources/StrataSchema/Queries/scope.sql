@@ -67,6 +67,13 @@ SELECT
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_event_trigger'::regclass ORDER BY 1) END AS evtrigs,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_dict'::regclass ORDER BY 1) END AS tsdicts,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_config'::regclass ORDER BY 1) END AS tscfgs,
+    -- a publication, or a table's membership in one; and with any relation, every publication
+    -- (they print their tables by name, and a dropped table leaves them without a trace)
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(
+        SELECT objid FROM pairs WHERE classid = 'pg_publication'::regclass
+        UNION SELECT pr.prpubid FROM pairs JOIN pg_publication_rel pr ON pr.oid = pairs.objid WHERE pairs.classid = 'pg_publication_rel'::regclass
+        UNION SELECT p.oid FROM pg_publication p WHERE cardinality(r.a) > 0
+        ORDER BY 1) END AS pubs,
     ARRAY(SELECT to_regclass(x)::oid FROM unnest($4::text[]) AS x WHERE to_regclass(x) IS NOT NULL ORDER BY 1) AS excluded,
     current_setting('server_version_num') AS server_version_num,
     -- Which relation-scoped queries can return rows at all (a scoped reflection skips the others).

@@ -367,7 +367,8 @@ public enum SchemaReflector {
             functions: oids(result.value(0, "funcs")), namespaces: oids(result.value(0, "nsps")),
             extensions: oids(result.value(0, "exts")), defaultACLs: oids(result.value(0, "defacls")),
             collations: oids(result.value(0, "colls")), eventTriggers: oids(result.value(0, "evtrigs")),
-            textSearchDictionaries: oids(result.value(0, "tsdicts")), textSearchConfigurations: oids(result.value(0, "tscfgs")))
+            textSearchDictionaries: oids(result.value(0, "tsdicts")), textSearchConfigurations: oids(result.value(0, "tscfgs")),
+            publications: oids(result.value(0, "pubs")))
         let version = Int(result.value(0, "server_version_num") ?? "") ?? connection.serverVersionNumber
         return Resolved(arrays: arrays, scope: scope, serverVersion: version)
     }
