@@ -239,6 +239,32 @@ final class StairwayTests: XCTestCase {
         }
     }
 
+    /// Foreign-data wrappers, servers and foreign tables' options are tracked, on both paths; a
+    /// foreign table prints its server by name, so the server's rename refreshes it.
+    func testForeignServers() throws {
+        for reflecting in [false, true] {
+            StairwayVerifier.reflectEveryStep = reflecting
+            defer { StairwayVerifier.reflectEveryStep = false }
+            let dir = try makeHistory(self, [
+                ("CREATE FOREIGN DATA WRAPPER w;\nCREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'a');\nCREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (t 'x');",
+                 "DROP FOREIGN TABLE ft;\nDROP SERVER s;\nDROP FOREIGN DATA WRAPPER w;"),
+                ("ALTER SERVER s OPTIONS (SET host 'b');", "SELECT 1;"),  // fails
+                ("ALTER FOREIGN TABLE ft OPTIONS (SET t 'y');", "SELECT 1;"),  // fails
+                ("ALTER SERVER s RENAME TO s2;", "ALTER SERVER s2 RENAME TO s;"),
+                ("ALTER FOREIGN DATA WRAPPER w OPTIONS (ADD debug 'true');", "SELECT 1;"),  // fails
+            ])
+            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+            XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r05"], "reflecting: \(reflecting): \(messages)")
+            for (revision, object, attribute) in [("r02", "foreign server s", "options"), ("r03", "foreign table public.ft", "server_options"),
+                                                  ("r05", "foreign data wrapper w", "options")] {
+                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover \(object) differs after the downgrade of \(revision): \(attribute)") },
+                              "reflecting: \(reflecting): \(messages)")
+            }
+            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
+        }
+    }
+
     /// A non-transactional step's rows are compared too (each of its statements commits on its
     /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
     func testNonTransactionalStepsCompareRows() throws {

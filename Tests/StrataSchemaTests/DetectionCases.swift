@@ -422,6 +422,22 @@ extension DetectionCase {
     // MARK: - Schemas and extensions
 
     static let databaseObjects: [DetectionCase] = [
+        DetectionCase("foreign data wrapper options",
+            "CREATE FOREIGN DATA WRAPPER w;",
+            "CREATE FOREIGN DATA WRAPPER w OPTIONS (debug 'true');",
+            ["~ foreign data wrapper w: options (none) → debug=true"]),
+        DetectionCase("foreign server options",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'a');",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'b');",
+            ["~ foreign server s: options host=a → host=b"]),
+        DetectionCase("foreign server version",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s VERSION '1' FOREIGN DATA WRAPPER w;",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s VERSION '2' FOREIGN DATA WRAPPER w;",
+            ["~ foreign server s: version 1 → 2"]),
+        DetectionCase("foreign table options",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (t 'x');",
+            "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (t 'y');",
+            ["~ foreign table public.ft: server_options t=x → t=y"]),
         DetectionCase("publication present",
             "CREATE TABLE t (id int PRIMARY KEY, a int);",
             "CREATE TABLE t (id int PRIMARY KEY, a int); CREATE PUBLICATION pub FOR TABLE t;",

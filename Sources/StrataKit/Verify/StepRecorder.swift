@@ -141,6 +141,10 @@ final class StepRecorder {
                      FROM pg_inherits i WHERE i.inhrelid = x.oid),
                     (SELECT pg_get_partkeydef(p.partrelid) FROM pg_partitioned_table p WHERE p.partrelid = x.oid),
                     CASE WHEN x.relkind IN ('v', 'm') THEN pg_get_viewdef(x.oid) END,
+                    -- a foreign table's server (by name) and options
+                    CASE WHEN x.relkind = 'f' THEN
+                        (SELECT fs.srvname || ':' || coalesce(array_to_string(ft.ftoptions, ','), '')
+                         FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = x.oid) END,
                     -- constraints, triggers, policies and rules belong to the table's entry
                     \#(members("pg_constraint k", where: "k.conrelid = x.oid", by: "k.conname", "k.conname, ROW(k.contype, k.condeferrable, k.condeferred, k.convalidated, k.confupdtype, k.confdeltype, k.confmatchtype, k.conislocal, k.coninhcount, k.connoinherit)::text, pg_get_constraintdef(k.oid)")),
                     \#(members("pg_trigger g", where: "g.tgrelid = x.oid AND NOT g.tgisinternal", by: "g.tgname", "pg_get_triggerdef(g.oid), g.tgenabled")),
@@ -307,6 +311,18 @@ final class StepRecorder {
                 INTO r
                 FROM pg_publication p WHERE p.oid = o;
                 names := NULL;
+            ELSIF c = 'pg_foreign_data_wrapper'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(w) - '{oid,fdwhandler,fdwvalidator}'::text[])::text,
+                    NULLIF(w.fdwhandler, 0)::regprocedure::text, NULLIF(w.fdwvalidator, 0)::regprocedure::text,
+                    \#(comment(of: "o", in: "pg_foreign_data_wrapper")))
+                INTO r
+                FROM pg_foreign_data_wrapper w WHERE w.oid = o;
+            ELSIF c = 'pg_foreign_server'::regclass THEN
+                SELECT concat_ws(E'\x1e', (to_jsonb(s) - '{oid,srvfdw}'::text[])::text,
+                    (SELECT w.fdwname FROM pg_foreign_data_wrapper w WHERE w.oid = s.srvfdw),
+                    \#(comment(of: "o", in: "pg_foreign_server")))
+                INTO r
+                FROM pg_foreign_server s WHERE s.oid = o;
             ELSIF c = 'pg_ts_dict'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(d) - '{oid,dictnamespace,dicttemplate}'::text[])::text, n.nspname,
                     (SELECT tn.nspname || '.' || t.tmplname FROM pg_ts_template t JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
@@ -348,6 +364,7 @@ final class StepRecorder {
         "pg_proc", "pg_namespace", "pg_extension", "pg_trigger", "pg_policy", "pg_rewrite", "pg_description",
         "pg_default_acl", "pg_collation", "pg_sequence", "pg_inherits", "pg_partitioned_table", "pg_statistic_ext",
         "pg_ts_dict", "pg_ts_config", "pg_ts_config_map", "pg_publication", "pg_publication_rel",
+        "pg_foreign_data_wrapper", "pg_foreign_server", "pg_foreign_table",
         "pg_depend",
     ]
 
@@ -638,6 +655,8 @@ final class StepRecorder {
             UNION ALL SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_catalog.pg_ts_dict WHERE oid >= 16384
             UNION ALL SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_catalog.pg_ts_config WHERE oid >= 16384
             UNION ALL SELECT 'pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication
+            UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass::oid, oid FROM pg_catalog.pg_foreign_data_wrapper
+            UNION ALL SELECT 'pg_foreign_server'::regclass::oid, oid FROM pg_catalog.pg_foreign_server
         )
         SELECT classid::text, objid::text, e
         FROM refs, LATERAL (SELECT \(entry("refs.classid", "refs.objid")) AS e) AS f

@@ -30,6 +30,8 @@ public struct CatalogRef: Hashable, Codable, Sendable, CustomStringConvertible {
     public static let pgTSDict: UInt32 = 3600
     public static let pgTSConfig: UInt32 = 3602
     public static let pgPublication: UInt32 = 6104
+    public static let pgForeignDataWrapper: UInt32 = 2328
+    public static let pgForeignServer: UInt32 = 1417
 
     /// A relation: table, view, materialized view, sequence, index, foreign table.
     public static func relation(_ oid: UInt32) -> CatalogRef { CatalogRef(classID: pgClass, objectID: oid) }

@@ -6,6 +6,8 @@
 public enum ObjectKind: String, Codable, CaseIterable, Sendable, Comparable {
     case schema
     case `extension`
+    case foreignDataWrapper = "foreign_data_wrapper"
+    case foreignServer = "foreign_server"
     case collation
     case textSearchDictionary = "text_search_dictionary"
     case textSearchConfiguration = "text_search_configuration"
@@ -38,6 +40,8 @@ public enum ObjectKind: String, Codable, CaseIterable, Sendable, Comparable {
         case .compositeType: return "composite type"
         case .rangeType: return "range type"
         case .foreignTable: return "foreign table"
+        case .foreignDataWrapper: return "foreign data wrapper"
+        case .foreignServer: return "foreign server"
         case .materializedView: return "materialized view"
         case .defaultPrivileges: return "default privileges"
         case .eventTrigger: return "event trigger"

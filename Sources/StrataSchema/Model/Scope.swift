@@ -29,12 +29,15 @@ public struct ResolvedScope: Hashable, Sendable {
     public var textSearchDictionaries: Set<UInt32>
     public var textSearchConfigurations: Set<UInt32>
     public var publications: Set<UInt32>
+    public var foreignDataWrappers: Set<UInt32>
+    public var foreignServers: Set<UInt32>
 
     public init(
         relations: Set<UInt32> = [], types: Set<UInt32> = [], functions: Set<UInt32> = [],
         namespaces: Set<UInt32> = [], extensions: Set<UInt32> = [], defaultACLs: Set<UInt32> = [],
         collations: Set<UInt32> = [], eventTriggers: Set<UInt32> = [], textSearchDictionaries: Set<UInt32> = [],
-        textSearchConfigurations: Set<UInt32> = [], publications: Set<UInt32> = []
+        textSearchConfigurations: Set<UInt32> = [], publications: Set<UInt32> = [], foreignDataWrappers: Set<UInt32> = [],
+        foreignServers: Set<UInt32> = []
     ) {
         self.relations = relations
         self.types = types
@@ -47,6 +50,8 @@ public struct ResolvedScope: Hashable, Sendable {
         self.textSearchDictionaries = textSearchDictionaries
         self.textSearchConfigurations = textSearchConfigurations
         self.publications = publications
+        self.foreignDataWrappers = foreignDataWrappers
+        self.foreignServers = foreignServers
     }
 
     /// Whether an object reflected from `ref` was named (directly or through expansion) by the scope.
@@ -63,6 +68,8 @@ public struct ResolvedScope: Hashable, Sendable {
         case CatalogRef.pgTSDict: return textSearchDictionaries.contains(ref.objectID)
         case CatalogRef.pgTSConfig: return textSearchConfigurations.contains(ref.objectID)
         case CatalogRef.pgPublication: return publications.contains(ref.objectID)
+        case CatalogRef.pgForeignDataWrapper: return foreignDataWrappers.contains(ref.objectID)
+        case CatalogRef.pgForeignServer: return foreignServers.contains(ref.objectID)
         default: return false
         }
     }

@@ -67,6 +67,8 @@ SELECT
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_event_trigger'::regclass ORDER BY 1) END AS evtrigs,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_dict'::regclass ORDER BY 1) END AS tsdicts,
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_ts_config'::regclass ORDER BY 1) END AS tscfgs,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_foreign_data_wrapper'::regclass ORDER BY 1) END AS fdws,
+    CASE WHEN $3::bool THEN NULL ELSE ARRAY(SELECT objid FROM pairs WHERE classid = 'pg_foreign_server'::regclass ORDER BY 1) END AS srvs,
     -- a publication, or a table's membership in one; and with any relation, every publication
     -- (they print their tables by name, and a dropped table leaves them without a trace)
     CASE WHEN $3::bool THEN NULL ELSE ARRAY(

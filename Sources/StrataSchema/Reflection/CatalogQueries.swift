@@ -2,7 +2,7 @@ import Foundation
 
 /// A named parameter of the catalog queries (see Queries/README.md); each becomes `$n::oid[]`.
 enum QueryParameter: String, CaseIterable, Sendable {
-    case rels, types, funcs, nsps, exts, defacls, colls, evtrigs, tsdicts, tscfgs, pubs, excluded
+    case rels, types, funcs, nsps, exts, defacls, colls, evtrigs, tsdicts, tscfgs, pubs, fdws, srvs, excluded
 }
 
 /// One object query, ready to run: its placeholders replaced by `$1`, `$2`, ... in `parameters` order.
@@ -34,7 +34,7 @@ struct CatalogQuery: Sendable {
 enum CatalogQueries {
     /// The object queries, in the order they run.
     static let objectQueryNames = [
-        "schemas", "extensions", "collations", "types", "sequences", "relations", "columns", "constraints",
+        "schemas", "extensions", "foreign_data_wrappers", "foreign_servers", "collations", "types", "sequences", "relations", "columns", "constraints",
         "domain_constraints", "indexes", "statistics", "functions", "triggers", "rules", "policies", "default_privileges",
         "event_triggers", "text_search_dictionaries", "text_search_configurations", "publications",
     ]

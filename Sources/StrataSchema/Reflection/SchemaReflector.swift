@@ -368,7 +368,8 @@ public enum SchemaReflector {
             extensions: oids(result.value(0, "exts")), defaultACLs: oids(result.value(0, "defacls")),
             collations: oids(result.value(0, "colls")), eventTriggers: oids(result.value(0, "evtrigs")),
             textSearchDictionaries: oids(result.value(0, "tsdicts")), textSearchConfigurations: oids(result.value(0, "tscfgs")),
-            publications: oids(result.value(0, "pubs")))
+            publications: oids(result.value(0, "pubs")), foreignDataWrappers: oids(result.value(0, "fdws")),
+            foreignServers: oids(result.value(0, "srvs")))
         let version = Int(result.value(0, "server_version_num") ?? "") ?? connection.serverVersionNumber
         return Resolved(arrays: arrays, scope: scope, serverVersion: version)
     }
