@@ -76,6 +76,12 @@ final class SquashVerifyTests: XCTestCase {
         return try strataWithScratch(["verify", "squash"], in: project)
     }
 
+    /// `verify squash` failed the proof (exit 1) and its output has every one of `lines`.
+    private func assertProofFails(_ r: CLI.Result, mentioning lines: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr, file: file, line: line)
+        for expected in lines { XCTAssertTrue(r.stdout.contains(expected), r.stdout, file: file, line: line) }
+    }
+
     /// The init revision's up with `sql` appended.
     private func appendingToUp(_ sql: String) -> (String) -> String {
         { $0.replacingOccurrences(of: "\n-- migrate:down\n", with: "\n\(sql)\n\n-- migrate:down\n") }
@@ -88,11 +94,10 @@ final class SquashVerifyTests: XCTestCase {
         let r = try verifyWithEditedInit {
             $0.replacingOccurrences(of: "    plan_code text NOT NULL,\n    started_on date NOT NULL\n);", with: "    plan_code text NOT NULL\n);")
         }
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("  ✗ squash point: the init revision builds what the squashed revisions built"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("public.subscriptions.started_on"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("  ✗ head: the squashed history builds what the original history builds"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("\nthe squashed history DIFFERS from the original\n"), r.stdout)
+        assertProofFails(r, mentioning: [
+            "  ✗ squash point: the init revision builds what the squashed revisions built", "public.subscriptions.started_on",
+            "  ✗ head: the squashed history builds what the original history builds", "\nthe squashed history DIFFERS from the original\n",
+        ])
     }
 
     /// A kept revision that fails on the squashed history (but applied on the original) is a
@@ -100,11 +105,10 @@ final class SquashVerifyTests: XCTestCase {
     func testVerifyFailsWhenAKeptRevisionFailsOnTheSquashedHistory() throws {
         // The init revision now adds the column that kept revision r06 adds.
         let r = try verifyWithEditedInit(appendingToUp("ALTER TABLE public.plans ADD COLUMN seats integer;"))
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("  ✗ head: the squashed history builds what the original history builds"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("revision r06 fails on the squashed history at migrations/r06"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("42701"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("\nthe squashed history DIFFERS from the original\n"), r.stdout)
+        assertProofFails(r, mentioning: [
+            "  ✗ head: the squashed history builds what the original history builds",
+            "revision r06 fails on the squashed history at migrations/r06", "42701", "\nthe squashed history DIFFERS from the original\n",
+        ])
     }
 
     /// An init revision that lost a `setval` builds the same schema and rows, but its sequence
@@ -114,16 +118,16 @@ final class SquashVerifyTests: XCTestCase {
             text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.contains("setval('public.accounts_id_seq'") }.joined(separator: "\n")
         }
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("  ✗ squash point: the init revision builds what the squashed revisions built"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("~ sequence public.accounts_id_seq: last value 1 → never called"), r.stdout)
+        assertProofFails(r, mentioning: [
+            "  ✗ squash point: the init revision builds what the squashed revisions built",
+            "~ sequence public.accounts_id_seq: last value 1 → never called",
+        ])
     }
 
     /// An extra object in the init revision is a difference too (the comparison is both ways).
     func testVerifyFailsWhenTheInitRevisionBuildsMore() throws {
         let r = try verifyWithEditedInit(appendingToUp("CREATE INDEX ix_plans_name ON public.plans (name);"))
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("ix_plans_name"), r.stdout)
+        assertProofFails(r, mentioning: ["ix_plans_name"])
     }
 
     func testVerifyWithoutAnArchiveOrASquash() throws {

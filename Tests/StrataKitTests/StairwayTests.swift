@@ -182,87 +182,73 @@ final class StairwayTests: XCTestCase {
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
-    /// Text search configurations and dictionaries are tracked like any other object, on both paths.
-    func testTextSearchObjects() throws {
+    /// Runs `revisions` through the stairway on both paths (the recorder, and a scoped reflection
+    /// per step) and checks that exactly the revisions of `leftovers` fail, each with a leftover
+    /// finding that names the object and the attribute the down left changed, and nothing reaches
+    /// the backstop.
+    private func assertLeftoversOnBothPaths(
+        _ revisions: [(up: String, down: String?)], _ leftovers: [(revision: String, object: String, attribute: String)],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for reflecting in [false, true] {
             StairwayVerifier.reflectEveryStep = reflecting
             defer { StairwayVerifier.reflectEveryStep = false }
-            let dir = try makeHistory(self, [
-                ("CREATE TEXT SEARCH CONFIGURATION fts (COPY = pg_catalog.english);", "DROP TEXT SEARCH CONFIGURATION fts;"),
-                // fails: the mapping stays
-                ("ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR asciiword WITH simple;", "SELECT 1;"),
-                // passes, and the configuration prints the dictionary's name: a rename undone passes too
-                ("CREATE TEXT SEARCH DICTIONARY w2 (TEMPLATE = pg_catalog.simple);\nALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH w2;",
-                 "ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH pg_catalog.english_stem;\nDROP TEXT SEARCH DICTIONARY w2;"),
-                ("ALTER TEXT SEARCH DICTIONARY w2 RENAME TO w3;", "ALTER TEXT SEARCH DICTIONARY w3 RENAME TO w2;"),
-                // fails: the dictionary's options stay
-                ("ALTER TEXT SEARCH DICTIONARY w3 (ACCEPT = false);", "SELECT 1;"),
-            ])
-            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+            let report = try stairway(try MigrationDirectory.load(try makeHistory(self, revisions)).history(), jobs: 1)
             let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
-            XCTAssertEqual(report.failedRevisions, ["r02", "r05"], "reflecting: \(reflecting): \(messages)")
-            XCTAssertTrue(messages.contains { $0.hasPrefix("r02 leftover text search configuration public.fts differs after the downgrade of r02: mapping") },
-                          "reflecting: \(reflecting): \(messages)")
-            XCTAssertTrue(messages.contains { $0.hasPrefix("r05 leftover text search dictionary public.w3 differs after the downgrade of r05: options") },
-                          "reflecting: \(reflecting): \(messages)")
-            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
+            XCTAssertEqual(report.failedRevisions, leftovers.map(\.revision), "reflecting: \(reflecting): \(messages)", file: file, line: line)
+            for (revision, object, attribute) in leftovers {
+                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover \(object) differs after the downgrade of \(revision): \(attribute)") },
+                              "reflecting: \(reflecting): \(messages)", file: file, line: line)
+            }
+            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)", file: file, line: line)
         }
+    }
+
+    /// Text search configurations and dictionaries are tracked like any other object, on both paths.
+    func testTextSearchObjects() throws {
+        try assertLeftoversOnBothPaths([
+            ("CREATE TEXT SEARCH CONFIGURATION fts (COPY = pg_catalog.english);", "DROP TEXT SEARCH CONFIGURATION fts;"),
+            // fails: the mapping stays
+            ("ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR asciiword WITH simple;", "SELECT 1;"),
+            // passes, and the configuration prints the dictionary's name: a rename undone passes too
+            ("CREATE TEXT SEARCH DICTIONARY w2 (TEMPLATE = pg_catalog.simple);\nALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH w2;",
+             "ALTER TEXT SEARCH CONFIGURATION fts ALTER MAPPING FOR word WITH pg_catalog.english_stem;\nDROP TEXT SEARCH DICTIONARY w2;"),
+            ("ALTER TEXT SEARCH DICTIONARY w2 RENAME TO w3;", "ALTER TEXT SEARCH DICTIONARY w3 RENAME TO w2;"),
+            // fails: the dictionary's options stay
+            ("ALTER TEXT SEARCH DICTIONARY w3 (ACCEPT = false);", "SELECT 1;"),
+        ], [("r02", "text search configuration public.fts", "mapping"), ("r05", "text search dictionary public.w3", "options")])
     }
 
     /// Publications are tracked like any other object, on both paths: their options, and their
     /// tables (printed by name, so a table's rename refreshes them).
     func testPublications() throws {
-        for reflecting in [false, true] {
-            StairwayVerifier.reflectEveryStep = reflecting
-            defer { StairwayVerifier.reflectEveryStep = false }
-            let dir = try makeHistory(self, [
-                ("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE TABLE u (id int PRIMARY KEY);\nCREATE PUBLICATION pub FOR TABLE t;",
-                 "DROP PUBLICATION pub;\nDROP TABLE u;\nDROP TABLE t;"),
-                // fails: u stays in the publication
-                ("ALTER PUBLICATION pub ADD TABLE u;", "SELECT 1;"),
-                // passes: a rename undone
-                ("ALTER TABLE t RENAME TO t2;", "ALTER TABLE t2 RENAME TO t;"),
-                // fails: the operations stay
-                ("ALTER PUBLICATION pub SET (publish = 'insert');", "SELECT 1;"),
-                // fails: dropping a published table takes it out of the publication, the down
-                // makes the table again but does not put it back
-                ("DROP TABLE u;", "CREATE TABLE u (id int PRIMARY KEY);"),
-            ])
-            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
-            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
-            XCTAssertEqual(report.failedRevisions, ["r02", "r04", "r05"], "reflecting: \(reflecting): \(messages)")
-            for (revision, attribute) in [("r02", "tables"), ("r04", "publish"), ("r05", "tables")] {
-                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover publication pub differs after the downgrade of \(revision): \(attribute)") },
-                              "reflecting: \(reflecting): \(messages)")
-            }
-            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
-        }
+        try assertLeftoversOnBothPaths([
+            ("CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE TABLE u (id int PRIMARY KEY);\nCREATE PUBLICATION pub FOR TABLE t;",
+             "DROP PUBLICATION pub;\nDROP TABLE u;\nDROP TABLE t;"),
+            // fails: u stays in the publication
+            ("ALTER PUBLICATION pub ADD TABLE u;", "SELECT 1;"),
+            // passes: a rename undone
+            ("ALTER TABLE t RENAME TO t2;", "ALTER TABLE t2 RENAME TO t;"),
+            // fails: the operations stay
+            ("ALTER PUBLICATION pub SET (publish = 'insert');", "SELECT 1;"),
+            // fails: dropping a published table takes it out of the publication, the down
+            // makes the table again but does not put it back
+            ("DROP TABLE u;", "CREATE TABLE u (id int PRIMARY KEY);"),
+        ], [("r02", "publication pub", "tables"), ("r04", "publication pub", "publish"), ("r05", "publication pub", "tables")])
     }
 
     /// Foreign-data wrappers, servers and foreign tables' options are tracked, on both paths; a
     /// foreign table prints its server by name, so the server's rename refreshes it.
     func testForeignServers() throws {
-        for reflecting in [false, true] {
-            StairwayVerifier.reflectEveryStep = reflecting
-            defer { StairwayVerifier.reflectEveryStep = false }
-            let dir = try makeHistory(self, [
-                ("CREATE FOREIGN DATA WRAPPER w;\nCREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'a');\nCREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (t 'x');",
-                 "DROP FOREIGN TABLE ft;\nDROP SERVER s;\nDROP FOREIGN DATA WRAPPER w;"),
-                ("ALTER SERVER s OPTIONS (SET host 'b');", "SELECT 1;"),  // fails
-                ("ALTER FOREIGN TABLE ft OPTIONS (SET t 'y');", "SELECT 1;"),  // fails
-                ("ALTER SERVER s RENAME TO s2;", "ALTER SERVER s2 RENAME TO s;"),
-                ("ALTER FOREIGN DATA WRAPPER w OPTIONS (ADD debug 'true');", "SELECT 1;"),  // fails
-            ])
-            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
-            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
-            XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r05"], "reflecting: \(reflecting): \(messages)")
-            for (revision, object, attribute) in [("r02", "foreign server s", "options"), ("r03", "foreign table public.ft", "server_options"),
-                                                  ("r05", "foreign data wrapper w", "options")] {
-                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover \(object) differs after the downgrade of \(revision): \(attribute)") },
-                              "reflecting: \(reflecting): \(messages)")
-            }
-            XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)")
-        }
+        try assertLeftoversOnBothPaths([
+            ("CREATE FOREIGN DATA WRAPPER w;\nCREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'a');\nCREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (t 'x');",
+             "DROP FOREIGN TABLE ft;\nDROP SERVER s;\nDROP FOREIGN DATA WRAPPER w;"),
+            ("ALTER SERVER s OPTIONS (SET host 'b');", "SELECT 1;"),  // fails
+            ("ALTER FOREIGN TABLE ft OPTIONS (SET t 'y');", "SELECT 1;"),  // fails
+            ("ALTER SERVER s RENAME TO s2;", "ALTER SERVER s2 RENAME TO s;"),
+            ("ALTER FOREIGN DATA WRAPPER w OPTIONS (ADD debug 'true');", "SELECT 1;"),  // fails
+        ], [("r02", "foreign server s", "options"), ("r03", "foreign table public.ft", "server_options"),
+            ("r05", "foreign data wrapper w", "options")])
     }
 
     /// A non-transactional step's rows are compared too (each of its statements commits on its

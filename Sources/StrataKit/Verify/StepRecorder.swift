@@ -60,25 +60,26 @@ final class StepRecorder {
         try prepare(captureStatement, as: captureSQL, on: connection)
     }
 
-    /// Prepares `sql` as statement `name` (with its parameter list, if any) under the settings.
-    private static func prepare(_ name: String, as sql: String, on connection: PGConnection) throws {
-        try connection.execute("BEGIN; \(settings); PREPARE \(name) AS \(sql); COMMIT")
-        connection.preparedStatements.insert(String(name.prefix { $0 != "(" }))
+    /// Prepares `sql` as statement `name` taking `parameters` (`(oid[], oid[])`, or none) under the settings.
+    private static func prepare(_ name: String, _ parameters: String = "", as sql: String, on connection: PGConnection) throws {
+        try connection.execute("BEGIN; \(settings); PREPARE \(name)\(parameters) AS \(sql); COMMIT")
+        connection.preparedStatements.insert(name)
     }
 
     /// Runs prepared statement `name` with `arguments` (literal SQL) in a transaction of its own under
     /// the settings, preparing it first as `sql` when this connection has not (planning these
     /// queries costs more than running them, so a job plans each once); the last result with rows.
-    private static func executePrepared(_ name: String, _ arguments: String, as sql: String, on connection: PGConnection) throws -> PGResult? {
-        let plain = String(name.prefix { $0 != "(" })
-        if !connection.preparedStatements.contains(plain) { try prepare(name, as: sql, on: connection) }
-        let run = "BEGIN; \(settings); EXECUTE \(plain)\(arguments); COMMIT"
+    private static func executePrepared(
+        _ name: String, _ parameters: String = "", _ arguments: String = "", as sql: String, on connection: PGConnection
+    ) throws -> PGResult? {
+        if !connection.preparedStatements.contains(name) { try prepare(name, parameters, as: sql, on: connection) }
+        let run = "BEGIN; \(settings); EXECUTE \(name)\(arguments); COMMIT"
         do {
             return try connection.executeAll(run).last { $0.columnCount > 0 }
         } catch let error as PostgresError where error.sqlState == "26000" {
             // A revision ran DEALLOCATE ALL.
             _ = try? connection.execute("ROLLBACK")
-            try prepare(name, as: sql, on: connection)
+            try prepare(name, parameters, as: sql, on: connection)
             return try connection.executeAll(run).last { $0.columnCount > 0 }
         }
     }
@@ -223,6 +224,7 @@ final class StepRecorder {
         DECLARE
             r text;
             names text;
+            tables text;
         BEGIN
             IF c = 0 THEN
                 -- the rows of a table
@@ -299,18 +301,17 @@ final class StepRecorder {
                 -- its tables by name, each with its column list and row filter (PostgreSQL 15: a
                 -- branch an older server never plans)
                 IF current_setting('server_version_num')::int >= 150000 THEN
-                    names := (SELECT string_agg(pr.prrelid::regclass::text
+                    tables := (SELECT string_agg(pr.prrelid::regclass::text
                                                 || coalesce(' (' || (SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a
                                                                      WHERE a.attrelid = pr.prrelid AND a.attnum = ANY(pr.prattrs)) || ')', '')
                                                 || coalesce(' WHERE ' || pg_get_expr(pr.prqual, pr.prrelid), ''), ',' ORDER BY 1)
                               FROM pg_publication_rel pr WHERE pr.prpubid = o);
                 ELSE
-                    names := (SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY 1) FROM pg_publication_rel pr WHERE pr.prpubid = o);
+                    tables := (SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY 1) FROM pg_publication_rel pr WHERE pr.prpubid = o);
                 END IF;
-                SELECT concat_ws(E'\x1e', (to_jsonb(p) - '{oid}'::text[])::text, names, \#(comment(of: "o", in: "pg_publication")))
+                SELECT concat_ws(E'\x1e', (to_jsonb(p) - '{oid}'::text[])::text, tables, \#(comment(of: "o", in: "pg_publication")))
                 INTO r
                 FROM pg_publication p WHERE p.oid = o;
-                names := NULL;
             ELSIF c = 'pg_foreign_data_wrapper'::regclass THEN
                 SELECT concat_ws(E'\x1e', (to_jsonb(w) - '{oid,fdwhandler,fdwvalidator}'::text[])::text,
                     NULLIF(w.fdwhandler, 0)::regprocedure::text, NULLIF(w.fdwvalidator, 0)::regprocedure::text,
@@ -597,7 +598,7 @@ final class StepRecorder {
         // The arguments are numbers: safe as literals.
         let classes = "{" + refs.map { String($0.classID) }.joined(separator: ",") + "}"
         let objects = "{" + refs.map { String($0.objectID) }.joined(separator: ",") + "}"
-        guard let result = try executePrepared("strata_stairway_entries(oid[], oid[])", "('\(classes)', '\(objects)')", as: entriesSQL, on: connection),
+        guard let result = try executePrepared("strata_stairway_entries", "(oid[], oid[])", "('\(classes)', '\(objects)')", as: entriesSQL, on: connection),
             result.columnCount == 4
         else { return Capture() }
         var capture = Capture(entries: parseEntries(result))
@@ -624,7 +625,7 @@ final class StepRecorder {
 
     /// Every object of the database that reflection covers, and every table's contents.
     static func allEntries(on connection: PGConnection) throws -> [CatalogRef: Entry] {
-        guard let result = try executePrepared("strata_stairway_all", "", as: allEntriesSQL, on: connection), result.columnCount == 3 else {
+        guard let result = try executePrepared("strata_stairway_all", as: allEntriesSQL, on: connection), result.columnCount == 3 else {
             return [:]
         }
         return parseEntries(result).compactMapValues { $0 }
