@@ -52,15 +52,25 @@ public struct PostgresInstallation: Sendable, Hashable {
     /// A candidate needs both `postgres` and `initdb`; the highest major version wins.
     /// The answer is remembered for the life of the process (per `$PATH`): it costs a few
     /// process spawns.
+    /// `$STRATA_POSTGRES` (a major version such as `17`, or a binary directory) picks one
+    /// installation instead of the newest.
     public static func find() throws -> PostgresInstallation {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        if let known = FoundInstallations.shared.get(path) { return known }
-        let found = try search()
-        FoundInstallations.shared.set(path, found)
+        let environment = ProcessInfo.processInfo.environment
+        let path = environment["PATH"] ?? ""
+        let wanted = environment["STRATA_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = path + "\u{0}" + (wanted ?? "")
+        if let known = FoundInstallations.shared.get(key) { return known }
+        let found: PostgresInstallation
+        if let wanted, !wanted.allSatisfy(\.isNumber) {
+            found = try PostgresInstallation(binDirectory: URL(fileURLWithPath: wanted))
+        } else {
+            found = try search(major: wanted.flatMap { Int($0) })
+        }
+        FoundInstallations.shared.set(key, found)
         return found
     }
 
-    private static func search() throws -> PostgresInstallation {
+    private static func search(major wantedMajor: Int? = nil) throws -> PostgresInstallation {
         var searched: [String] = []
         var candidates: [String] = []
 
@@ -85,6 +95,8 @@ public struct PostgresInstallation: Sendable, Hashable {
             "/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin",
             "/opt/homebrew/opt/postgresql@*/bin", "/usr/local/opt/postgresql@*/bin",
             "/opt/homebrew/opt/postgresql/bin", "/usr/local/opt/postgresql/bin",
+            // Where `make test-matrix` (scripts/fetch-postgres.sh) unpacks other majors.
+            "/var/cache/strata/postgres/*/bin",
         ]
         searched.append(patterns.joined(separator: ", "))
         for pattern in patterns {
@@ -96,13 +108,18 @@ public struct PostgresInstallation: Sendable, Hashable {
         for candidate in candidates {
             guard let real = realPath(candidate), seen.insert(real).inserted,
                 access("\(real)/postgres", X_OK) == 0, access("\(real)/initdb", X_OK) == 0,
-                let installation = try? PostgresInstallation(binDirectory: URL(fileURLWithPath: real))
+                let installation = try? PostgresInstallation(binDirectory: URL(fileURLWithPath: real)),
+                wantedMajor.map({ $0 == installation.majorVersion }) ?? true
             else { continue }
             if best.map({ installation.majorVersion > $0.majorVersion }) ?? true {
                 best = installation
             }
         }
         guard let best else {
+            if let wantedMajor {
+                throw EmbeddedServerError(
+                    "No PostgreSQL \(wantedMajor) server binaries (postgres and initdb) were found. Searched: \(searched.joined(separator: "; ")).")
+            }
             throw EmbeddedServerError(
                 """
                 No PostgreSQL server binaries (postgres and initdb) were found. Searched: \
