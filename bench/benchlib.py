@@ -418,22 +418,23 @@ def ensure_wide(seed: int = 1) -> str:
     return out
 
 
-def ensure_history(n: int, seed: int = 1, alembic: bool = False) -> dict:
+def ensure_history(n: int, seed: int = 1, alembic: bool = False, volatile: bool = False) -> dict:
     """Generate (once per generator version) the N-revision history in strata format under
-    bench/work/hist/nN and, if asked, its Alembic rendering under bench/work/alembic/nN."""
+    bench/work/hist/nN and, if asked, its Alembic rendering under bench/work/alembic/nN.
+    `volatile`: the same history with seed rows stamped by now() and gen_random_uuid()."""
     import gen_history  # noqa: E402  (same directory)
-    name = f"n{n}" if seed == 1 else f"n{n}-seed{seed}"
+    name = (f"n{n}" if seed == 1 else f"n{n}-seed{seed}") + ("-volatile" if volatile else "")
     out = {"strata": os.path.join(WORK_DIR, "hist", name),
            "alembic": os.path.join(WORK_DIR, "alembic", name)}
     want = [("strata", out["strata"])] + ([("alembic", out["alembic"])] if alembic else [])
-    stale = [(k, d) for k, d in want if not _fresh(d + ".stamp", _generator_key(k, n, seed))]
+    stale = [(k, d) for k, d in want if not _fresh(d + ".stamp", _generator_key(k, n, seed) + name)]
     if stale:
-        revs = gen_history.generate(n, seed)
+        revs = gen_history.generate(n, seed, volatile)
         for kind, d in stale:
             if kind == "strata":
                 gen_history.write_strata(revs, d)
             else:
                 gen_history.write_alembic(revs, d)
             with open(d + ".stamp", "w") as f:
-                f.write(_generator_key(kind, n, seed) + "\n")
+                f.write(_generator_key(kind, n, seed) + name + "\n")
     return out

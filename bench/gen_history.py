@@ -258,6 +258,9 @@ class Model:
         self.noun_i = 0
         self.audit_table: Table | None = None
         self.counter = 0
+        # seed rows stamped as real histories stamp them: now() and gen_random_uuid() instead
+        # of literals (two builds of the history then differ in those columns)
+        self.volatile_seeds = False
 
     # -- names ----------------------------------------------------------------------------------
     def take(self, name: str) -> str:
@@ -357,6 +360,8 @@ def value_for(m: Model, t: Table, c: Column, rev: int, k: int) -> str:
         return q(f"{8 + k % 10:02d}:{(seq * 7) % 60:02d}")
     if r == "json":
         return q(f'{{"source": "seed", "rev": {rev}, "row": {k}}}')
+    if r == "uuid" and m.volatile_seeds:
+        return "gen_random_uuid()"
     if r == "uuid":
         h = hashlib.md5(f"{t.name}:{c.name}:{seq}".encode()).hexdigest()
         return q(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}")
@@ -382,6 +387,8 @@ def value_for(m: Model, t: Table, c: Column, rev: int, k: int) -> str:
         return "'\\x" + hashlib.md5(str(seq).encode()).hexdigest()[:16] + "'::bytea"
     if r == "derived":
         return str(seq) if c.sqltype in ("integer", "bigint") else q(f"d{seq}")
+    if r == "created" and m.volatile_seeds:
+        return f"now() - interval '{seq * 11} minutes'"
     if r == "created":
         d = datetime(2024, 2, 1, 12, 0, tzinfo=timezone.utc) + timedelta(minutes=seq * 11)
         return q(d.strftime("%Y-%m-%d %H:%M:%S+00"))
@@ -1296,10 +1303,12 @@ def rev_id(seed: int, i: int) -> str:
     return hashlib.sha256(f"strata-bench:{seed}:{i}".encode()).hexdigest()[:12]
 
 
-def generate(n: int, seed: int = DEFAULT_SEED) -> list[Revision]:
-    """The first n revisions of the history for `seed` (a prefix of any longer one)."""
+def generate(n: int, seed: int = DEFAULT_SEED, volatile: bool = False) -> list[Revision]:
+    """The first n revisions of the history for `seed` (a prefix of any longer one). With
+    `volatile`, the same history whose seed rows take now() and gen_random_uuid() values."""
     rng = random.Random(seed)
     m = Model(rng)
+    m.volatile_seeds = volatile
     revs: list[Revision] = []
     base = datetime(2024, 1, 8, 9, 0, tzinfo=timezone.utc)
     ids: set[str] = set()
@@ -1653,6 +1662,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--alembic", metavar="DIR", help="also write an Alembic project to DIR")
     ap.add_argument("--wide", metavar="DIR", help="write the wide schema (wide.sql) to DIR")
     ap.add_argument("--stats", action="store_true", help="print a summary")
+    ap.add_argument("--volatile", action="store_true",
+                    help="seed rows take now() and gen_random_uuid() values, as real ones do")
     a = ap.parse_args(argv)
     if not (a.out or a.alembic or a.wide or a.stats):
         ap.error("nothing to do: give OUT, --alembic, --wide or --stats")
@@ -1660,7 +1671,7 @@ def main(argv: list[str] | None = None) -> int:
         revs = write_wide(a.wide, a.seed)
         print(f"wide: {sum(len(r.up) for r in revs)} statements in {a.wide}/wide.sql")
     if a.out or a.alembic or a.stats:
-        revs = generate(a.revisions, a.seed)
+        revs = generate(a.revisions, a.seed, a.volatile)
         if a.out:
             write_strata(revs, a.out)
         if a.alembic:

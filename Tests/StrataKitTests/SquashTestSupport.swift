@@ -86,32 +86,36 @@ func squashProject(_ test: XCTestCase, _ revisions: [(up: String, down: String?)
     return project
 }
 
-/// The standard history squashed once per test run (`squash --keep 3 --name sq1`), before and
-/// after; tests get copies, so the squash runs once instead of in every test that needs one.
+/// A history squashed once per test run (the standard one: `squash --keep 3 --name sq1`),
+/// before and after; tests get copies, so the squash runs once instead of in every test that
+/// needs one.
 enum SquashedStandard {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: (original: URL, squashed: URL)?
-    nonisolated(unsafe) private static var root: URL?
+    nonisolated(unsafe) private static var cached: [String: (original: URL, squashed: URL)] = [:]
+    nonisolated(unsafe) private static var roots: [URL] = []
 
-    /// (a copy of the original project, a copy of the squashed one).
-    static func copies(_ test: XCTestCase) throws -> (original: URL, squashed: URL) {
-        let (original, squashed) = try make()
+    /// (a copy of the original project, a copy of the squashed one); `name` keys the cache.
+    static func copies(_ test: XCTestCase, name: String = "standard", revisions: [(up: String, down: String?)] = SquashFixture.standard,
+                       keep: Int = 3) throws -> (original: URL, squashed: URL) {
+        let (original, squashed) = try make(name, revisions, keep)
         return (try copyProject(test, original), try copyProject(test, squashed))
     }
 
-    private static func make() throws -> (original: URL, squashed: URL) {
+    private static func make(_ name: String, _ revisions: [(up: String, down: String?)], _ keep: Int) throws -> (original: URL, squashed: URL) {
         lock.lock()
         defer { lock.unlock() }
-        if let cached { return cached }
+        if let made = cached[name] { return made }
         let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("strata-squashed-standard-\(UUID().uuidString.prefix(8))")
-        root = dir
-        atexit { if let root = SquashedStandard.root { try? FileManager.default.removeItem(at: root) } }
+        let dir = fm.temporaryDirectory.appendingPathComponent("strata-squashed-\(name)-\(UUID().uuidString.prefix(8))")
+        if roots.isEmpty {
+            atexit { for root in SquashedStandard.roots { try? FileManager.default.removeItem(at: root) } }
+        }
+        roots.append(dir)
         let original = dir.appendingPathComponent("original")
         let migrations = original.appendingPathComponent("migrations")
         try fm.createDirectory(at: migrations, withIntermediateDirectories: true)
         try fm.createDirectory(at: original.appendingPathComponent("archive"), withIntermediateDirectories: true)
-        for (index, revision) in SquashFixture.standard.enumerated() {
+        for (index, revision) in revisions.enumerated() {
             try writeRevision(migrations, id: String(format: "r%02d", index + 1), parent: index == 0 ? nil : String(format: "r%02d", index),
                               up: revision.up, down: revision.down)
         }
@@ -119,11 +123,37 @@ enum SquashedStandard {
         guard hash.status == 0 else { throw StrataError.usage("strata hash failed: \(hash.stderr)") }
         let squashed = dir.appendingPathComponent("squashed")
         try fm.copyItem(at: original, to: squashed)
-        let squash = try strataWithScratch(["squash", "--keep", "3", "--name", "sq1"], in: squashed)
+        let squash = try strataWithScratch(["squash", "--keep", String(keep), "--name", "sq1"], in: squashed)
         guard squash.status == 0 else { throw StrataError.usage("the fixture squash failed: \(squash.stdout)\(squash.stderr)") }
-        cached = (original, squashed)
+        cached[name] = (original, squashed)
         return (original, squashed)
     }
+}
+
+/// A copy of a squashed project (`SquashedStandard.copies(test)` unless given) whose init
+/// revision `edit` changed (the sum rewritten), and `verify squash` run on it.
+func verifyWithEditedInit(_ test: XCTestCase, _ project: URL? = nil, _ edit: (String) -> String,
+                          file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
+    let project = try project ?? SquashedStandard.copies(test).squashed
+    let initRevision = try theInitRevision(project)
+    let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let edited = edit(text)
+    XCTAssertNotEqual(edited, text, file: file, line: line)
+    try edited.write(to: url, atomically: true, encoding: .utf8)
+    XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0, file: file, line: line)
+    return try strataWithScratch(["verify", "squash"], in: project)
+}
+
+/// `verify squash` failed the proof (exit 1) and its output has every one of `lines`.
+func assertProofFails(_ r: CLI.Result, mentioning lines: [String], file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr, file: file, line: line)
+    for expected in lines { XCTAssertTrue(r.stdout.contains(expected), r.stdout, file: file, line: line) }
+}
+
+/// An edit of an init revision: its up with `sql` appended.
+func appendingToUp(_ sql: String) -> (String) -> String {
+    { $0.replacingOccurrences(of: "\n-- migrate:down\n", with: "\n\(sql)\n\n-- migrate:down\n") }
 }
 
 /// A copy of a project in a new temporary directory.

@@ -62,36 +62,11 @@ final class SquashVerifyTests: XCTestCase {
         XCTAssertTrue(try CLI.run(["archive", "show", firstInit.id], in: project).stdout.hasPrefix("archive sq1.tar.gz\n"))
     }
 
-    /// A copy of the squashed standard project whose init revision `edit` changed (the sum rewritten),
-    /// and `verify squash` run on it.
-    private func verifyWithEditedInit(_ edit: (String) -> String, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
-        let project = try SquashedStandard.copies(self).squashed
-        let initRevision = try theInitRevision(project)
-        let url = project.appendingPathComponent("migrations").appendingPathComponent(try XCTUnwrap(initRevision.fileName))
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let edited = edit(text)
-        XCTAssertNotEqual(edited, text, file: file, line: line)
-        try edited.write(to: url, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CLI.run(["hash"], in: project).status, 0, file: file, line: line)
-        return try strataWithScratch(["verify", "squash"], in: project)
-    }
-
-    /// `verify squash` failed the proof (exit 1) and its output has every one of `lines`.
-    private func assertProofFails(_ r: CLI.Result, mentioning lines: [String], file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr, file: file, line: line)
-        for expected in lines { XCTAssertTrue(r.stdout.contains(expected), r.stdout, file: file, line: line) }
-    }
-
-    /// The init revision's up with `sql` appended.
-    private func appendingToUp(_ sql: String) -> (String) -> String {
-        { $0.replacingOccurrences(of: "\n-- migrate:down\n", with: "\n\(sql)\n\n-- migrate:down\n") }
-    }
-
     /// An init revision edited after the squash (a column dropped from what it builds) no longer
     /// matches the archived history: exit 1, the difference shown.
     func testVerifyFailsWhenTheInitRevisionWasEdited() throws {
         // Drop `subscriptions.started_on` (it has no rows, and no kept revision uses it).
-        let r = try verifyWithEditedInit {
+        let r = try verifyWithEditedInit(self) {
             $0.replacingOccurrences(of: "    plan_code text NOT NULL,\n    started_on date NOT NULL\n);", with: "    plan_code text NOT NULL\n);")
         }
         assertProofFails(r, mentioning: [
@@ -104,7 +79,7 @@ final class SquashVerifyTests: XCTestCase {
     /// failed proof (exit 1) naming the revision and the server's error, not a database failure.
     func testVerifyFailsWhenAKeptRevisionFailsOnTheSquashedHistory() throws {
         // The init revision now adds the column that kept revision r06 adds.
-        let r = try verifyWithEditedInit(appendingToUp("ALTER TABLE public.plans ADD COLUMN seats integer;"))
+        let r = try verifyWithEditedInit(self, nil, appendingToUp("ALTER TABLE public.plans ADD COLUMN seats integer;"))
         assertProofFails(r, mentioning: [
             "  ✗ head: the squashed history builds what the original history builds",
             "revision r06 fails on the squashed history at migrations/r06", "42701", "\nthe squashed history DIFFERS from the original\n",
@@ -114,7 +89,7 @@ final class SquashVerifyTests: XCTestCase {
     /// An init revision that lost a `setval` builds the same schema and rows, but its sequence
     /// stands elsewhere (the next insert would collide): the proof names the sequence.
     func testVerifyFailsWhenTheInitRevisionLosesASequencePosition() throws {
-        let r = try verifyWithEditedInit { text in
+        let r = try verifyWithEditedInit(self) { text in
             text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.contains("setval('public.accounts_id_seq'") }.joined(separator: "\n")
         }
@@ -126,7 +101,7 @@ final class SquashVerifyTests: XCTestCase {
 
     /// An extra object in the init revision is a difference too (the comparison is both ways).
     func testVerifyFailsWhenTheInitRevisionBuildsMore() throws {
-        let r = try verifyWithEditedInit(appendingToUp("CREATE INDEX ix_plans_name ON public.plans (name);"))
+        let r = try verifyWithEditedInit(self, nil, appendingToUp("CREATE INDEX ix_plans_name ON public.plans (name);"))
         assertProofFails(r, mentioning: ["ix_plans_name"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import StrataPostgres
+import StrataSchema
 
 /// Compares an original history with its squashed form on scratch databases: at the squash
 /// point and at head, schema and table contents (DESIGN §4 step 4, §5 `verify squash`).
@@ -14,12 +15,10 @@ struct EquivalenceProver {
     /// revision plus the kept ones on the squashed database (for "how much faster it builds").
     struct BuildTimes { var originalKept = 0.0; var squashed = 0.0 }
 
-    func prove(original: Migrator, squashedHistory: History, initStairway: Bool) throws -> (Proof, [(String, Double)]) {
-        let (proof, steps, _) = try proveTimed(original: original, squashedHistory: squashedHistory, initStairway: initStairway)
-        return (proof, steps)
-    }
-
-    func proveTimed(original: Migrator, squashedHistory: History, initStairway: Bool) throws -> (Proof, [(String, Double)], BuildTimes) {
+    /// `squashPoint` is the id `original` stands at; `calibrate` names the side built a second
+    /// time when data differs (see `Calibration`), nil to compare every value as it is.
+    func proveTimed(original: Migrator, squashPoint: String, squashedHistory: History, initStairway: Bool,
+                    calibrate: Calibration.Side?) throws -> (Proof, [(String, Double)], BuildTimes) {
         var times = BuildTimes()
         var clock = StepClock()
         func step(_ name: String) { clock.mark(name) }
@@ -30,10 +29,33 @@ struct EquivalenceProver {
         defer { connection.close() }
         let migrator = try Migrator(connection: connection, history: squashedHistory, options: MigrateOptions(versionTable: versionTable),
                                     directoryDisplay: directoryDisplay)
+        let calibration = calibrate.map { side in
+            side == .original
+                ? Calibration(side: side, history: original.history, squashPoint: squashPoint, scratch: scratch,
+                              versionTable: versionTable, directoryDisplay: original.directoryDisplay)
+                : Calibration(side: side, history: squashedHistory, squashPoint: squashedHistory.revisions[0].id, scratch: scratch,
+                              versionTable: versionTable, directoryDisplay: directoryDisplay)
+        }
+        defer { calibration?.close() }
         var checks: [Proof.Check] = []
-        func check(_ name: String, _ expected: SchemaEvidence, _ actual: SchemaEvidence) {
+        /// Compares, and ends the step `stepName`; data that differs is explained by a second
+        /// build at `point` (its own step) when a side is calibrated.
+        func check(_ name: String, _ expected: SchemaEvidence, _ actual: SchemaEvidence, at point: Calibration.Point? = nil, step stepName: String? = nil) throws {
+            let (changes, moved) = SchemaEvidence.compare(expected: expected, actual: actual)
+            var differences = changes.map { DiffText.line($0) } + moved.map(\.line)
+            var notCompared: [String] = []
+            if let point, let calibration, !moved.isEmpty || changes.contains(where: { $0.kind == .data }) {
+                if let stepName { step(stepName) }
+                let outcome = try calibration.explain(changes, movedSequences: moved, point: point,
+                                                      expected: original.connection, actual: connection)
+                differences = outcome.differences
+                notCompared = outcome.notCompared
+                step("calibrate at \(point == .head ? "head" : "the squash point"): \(calibration.side.rawValue) built again")
+            } else if let stepName {
+                step(stepName)
+            }
             checks.append(.init(name: name, objects: expected.objectCount, tables: expected.tableCount,
-                                differences: SchemaEvidence.differences(expected: expected, actual: actual)))
+                                differences: differences, notCompared: notCompared))
         }
 
         /// Applies the squashed history up to `target`; a revision that fails there is the failed
@@ -59,13 +81,14 @@ struct EquivalenceProver {
         let squashPointCheck = "squash point: the init revision builds what the squashed revisions built"
         guard try applySquashed("+1", check: squashPointCheck, expected: { atSquashPoint }) else { return (proof(), clock.steps, times) }
         let initUp = try SchemaEvidence.capture(connection, versionTable: table)
-        check(squashPointCheck, atSquashPoint, initUp)
-        step("apply the init revision and compare")
+        try check(squashPointCheck, atSquashPoint, initUp, at: .squashPoint, step: "apply the init revision and compare")
         if let empty {
+            // The init revision holds values, not the expressions that made them: both builds
+            // of it are the same, with nothing to calibrate.
             _ = try migrator.downgrade(to: "base")
-            check("stairway: the init revision's down leaves an empty database", empty, try SchemaEvidence.capture(connection, versionTable: table))
+            try check("stairway: the init revision's down leaves an empty database", empty, try SchemaEvidence.capture(connection, versionTable: table))
             _ = try migrator.upgrade(to: "+1")
-            check("stairway: the init revision applies again to the same state", initUp, try SchemaEvidence.capture(connection, versionTable: table))
+            try check("stairway: the init revision applies again to the same state", initUp, try SchemaEvidence.capture(connection, versionTable: table))
             step("stairway of the init revision")
         }
         if squashedHistory.count > 1 {
@@ -74,10 +97,9 @@ struct EquivalenceProver {
             let headCheck = "head: the squashed history builds what the original history builds"
             guard try applySquashed("head", check: headCheck, expected: { try SchemaEvidence.capture(original.connection, versionTable: table) }) else { return (proof(), clock.steps, times) }
             step("apply the \(squashedHistory.count - 1) kept revisions to both")
-            check(headCheck,
-                  try SchemaEvidence.capture(original.connection, versionTable: table),
-                  try SchemaEvidence.capture(connection, versionTable: table))
-            step("reflect head and compare")
+            try check(headCheck,
+                      try SchemaEvidence.capture(original.connection, versionTable: table),
+                      try SchemaEvidence.capture(connection, versionTable: table), at: .head, step: "reflect head and compare")
         }
         return (proof(), clock.steps, times)
     }

@@ -22,25 +22,38 @@ struct SchemaEvidence {
     static func capture(_ connection: PGConnection, versionTable: String) throws -> SchemaEvidence {
         var evidence = SchemaEvidence(
             snapshot: try SchemaReflector.reflect(connection, options: ReflectionOptions(includeData: true, excludedTables: [versionTable])))
+        evidence.sequences = try sequencePositions(connection)
+        return evidence
+    }
+
+    /// Where each sequence stands (`schema.name` → last value, or "never called").
+    static func sequencePositions(_ connection: PGConnection) throws -> [String: String] {
         let positions = try connection.query("""
             SELECT pg_catalog.quote_ident(schemaname) || '.' || pg_catalog.quote_ident(sequencename), last_value::text
             FROM pg_catalog.pg_sequences
             WHERE schemaname <> 'information_schema' AND schemaname !~ '^pg_'
             """)
+        var sequences: [String: String] = [:]
         for row in 0..<positions.rowCount {
-            if let name = positions[row, 0] { evidence.sequences[name] = positions[row, 1] ?? "never called" }
+            if let name = positions[row, 0] { sequences[name] = positions[row, 1] ?? "never called" }
         }
-        return evidence
+        return sequences
+    }
+
+    /// What differs, as data: schema and content changes, and sequences that stand elsewhere.
+    static func compare(expected: SchemaEvidence, actual: SchemaEvidence) -> (changes: [SchemaChange], moved: [MovedSequence]) {
+        let diff = SchemaDiff(from: expected.snapshot, to: actual.snapshot)
+        // Sequences on one side only are in the schema diff already.
+        let moved = expected.sequences.keys.sorted().compactMap { name -> MovedSequence? in
+            guard let old = expected.sequences[name], let new = actual.sequences[name], old != new else { return nil }
+            return MovedSequence(name: name, expected: old, actual: new)
+        }
+        return (diff.changes, moved)
     }
 
     /// One line per difference, object by object ("+ enum public.x", "~ column …: type a → b").
     static func differences(expected: SchemaEvidence, actual: SchemaEvidence) -> [String] {
-        let diff = SchemaDiff(from: expected.snapshot, to: actual.snapshot)
-        // Sequences on one side only are in the schema diff already.
-        let moved = expected.sequences.keys.sorted().compactMap { name -> String? in
-            guard let old = expected.sequences[name], let new = actual.sequences[name], old != new else { return nil }
-            return "~ sequence \(name): last value \(old) → \(new)"
-        }
-        return diff.changes.map { DiffText.line($0) } + moved
+        let (changes, moved) = compare(expected: expected, actual: actual)
+        return changes.map { DiffText.line($0) } + moved.map(\.line)
     }
 }

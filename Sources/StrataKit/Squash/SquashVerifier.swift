@@ -51,7 +51,10 @@ public struct SquashVerifier {
         // Everything before the init revision (none, normally) stays as it is in both histories.
         let squashedHistory = History(Array(history.revisions[initIndex...]))
         let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
-        let (proof, proofSteps, times) = try prover.proveTimed(original: original, squashedHistory: squashedHistory, initStairway: false)
+        // The init revision holds the values of the day of the squash; the original history
+        // computes its own now(): a second build of the original tells those columns apart.
+        let (proof, proofSteps, times) = try prover.proveTimed(original: original, squashPoint: squashPoint.id, squashedHistory: squashedHistory,
+                                                               initStairway: false, calibrate: .original)
         steps.append(contentsOf: proofSteps)
         return Report(proof: proof, archives: expanded.archives.map { DisplayPath.of($0.url) },
                       originalCount: originalHistory.count, squashedCount: history.count, steps: steps,

@@ -33,6 +33,9 @@ func renderProof(_ proof: Proof) -> String {
         let what = "\(check.objects) objects, \(check.tables) tables with their rows"
         out += "  \(check.holds ? "✓" : "✗") \(check.name) (\(what))\n"
         for difference in check.differences.prefix(50) { out += "      \(difference)\n" }
+        if !check.notCompared.isEmpty {
+            out += "      not compared: \(check.notCompared.joined(separator: ", ")) — values differ between two builds of the same history\n"
+        }
     }
     return out
 }
