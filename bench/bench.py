@@ -1000,96 +1000,112 @@ def task_squash(ctx: Context) -> None:
         if n <= keep:
             ctx.skip("squash", "strata squash", n, f"N={n} is not more than --keep {keep}")
             continue
-        h = b.ensure_history(n, ctx.args.seed)
-        revs = b.read_history(h["strata"])
-        k = n - keep
-        work = os.path.join(b.WORK_DIR, "squash", f"n{n}")
-        shutil.rmtree(work, ignore_errors=True)
-        os.makedirs(work)
-        squashed_sql, kept_sql = os.path.join(work, "squashed_up.sql"), os.path.join(work,
-                                                                                     "kept_up.sql")
-        with open(squashed_sql, "w") as f:
-            f.write(b.psql_script(revs[:k], "up"))
-        with open(kept_sql, "w") as f:
-            f.write(b.psql_script(revs[k:], "up"))
-        floor_sh = os.path.join(work, "squash_floor.sh")
-        with open(floor_sh, "w") as f:
-            f.write(SQUASH_FLOOR_SH.format(psql=b.PSQL, pg_dump=os.path.join(b.PG_BIN, "pg_dump"),
-                                           sock=ctx.cluster.sock, work=work,
-                                           squashed=squashed_sql, kept=kept_sql))
-        os.chmod(floor_sh, 0o755)
-        mig, arch = os.path.join(work, "migrations"), os.path.join(work, "archive")
+        # the history as generated, and the same one with seeds stamped by now() and
+        # gen_random_uuid(): its proofs calibrate (a second build of one side)
+        for volatile in (False, True):
+            squash_variant(ctx, n, keep, volatile, problem, vproblem)
 
-        def fresh_copy() -> None:
-            """A fresh copy of the history and an empty archive (untimed), hashed."""
-            for d in (mig, arch):
-                shutil.rmtree(d, ignore_errors=True)
-            shutil.copytree(h["strata"], mig)
-            os.makedirs(arch)
-            b.run(ctx.strata_cmd("hash", "--migrations", mig), cwd=RUN_DIR, env=ctx.env)
 
-        floor = Result("squash", "floor: psql + pg_dump", n)
-        floor.extra.update(squashed=k, kept=keep)
-        sq = Result("squash", "strata squash", n)
-        ver = Result("squash", "strata verify squash", n)
-        for r in (sq, ver):
-            r.extra.update(squashed=k, kept=keep)
-        if problem:
-            sq.status, sq.reason = "skipped", problem
-        if problem or vproblem:
-            ver.status, ver.reason = "skipped", problem or vproblem
-        scratch = ["--scratch-url", ctx.scratch_url()]
-        for _run in range(ctx.runs):
-            if floor.status == "ok":
-                db1, db2 = ctx.fresh_db(f"q{n}a"), ctx.fresh_db(f"q{n}b")
-                try:
-                    dt, p = ctx.run_timed(["bash", floor_sh, db1, db2])
-                    if p.returncode != 0:
-                        floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                    else:
-                        floor.times.append(dt)
-                        # untimed: do the two databases' schema dumps agree?
-                        eq = {w: dump_body(os.path.join(work, f"{w}1.sql")) ==
-                              dump_body(os.path.join(work, f"{w}2.sql"))
-                              for w in ("point", "head")}
-                        floor.extra.setdefault("dumps_equal", []).append(eq)
-                finally:
-                    ctx.cluster.drop_db(db1)
-                    ctx.cluster.drop_db(db2)
-            if sq.status == "ok":
-                fresh_copy()
-                p = ctx.strata_run(sq, ctx.strata_cmd("squash", "--keep", str(keep),
-                                                      "--migrations", mig, "--archive", arch,
-                                                      *scratch), what="squash")
-                if p is not None and p.returncode == 0:
-                    sq.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
-                    sq.extra["files_after"] = len([x for x in os.listdir(mig)
-                                                   if x.endswith(".sql")])
-                    if ver.status == "ok":
-                        ctx.strata_run(ver, ctx.strata_cmd("verify", "squash", "--migrations",
-                                                           mig, "--archive", arch, *scratch),
-                                       what="verify squash")
-                    # keep one squashed history for the fresh-db task
-                    dest = os.path.join(b.WORK_DIR, "squashed", f"n{n}_keep{keep}")
-                    shutil.rmtree(dest, ignore_errors=True)
-                    shutil.copytree(mig, dest)
-                    ctx.squashed[(n, keep)] = dest
-        ctx.add(floor)
-        ctx.add(sq)
-        ctx.add(ver)
-        emb = Result("squash", "strata squash (embedded)", n)
-        emb.extra.update(squashed=k, kept=keep)
-        if problem:
-            emb.status, emb.reason = "skipped", problem
-        else:
-            fresh_copy()
-            p = ctx.strata_run(emb, ctx.strata_cmd("squash", "--keep", str(keep), "--migrations",
-                                                   mig, "--archive", arch), what="squash")
-            if p is not None and p.returncode == 0:
-                emb.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
-        ctx.add(emb)
+def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vproblem) -> None:
+    """One history of task_squash: the floor, strata squash, verify squash (and, for the plain
+    history, squash on the embedded server)."""
+    suffix = " (volatile seeds)" if volatile else ""
+    h = b.ensure_history(n, ctx.args.seed, volatile=volatile)
+    revs = b.read_history(h["strata"])
+    k = n - keep
+    work = os.path.join(b.WORK_DIR, "squash", f"n{n}" + ("-volatile" if volatile else ""))
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    squashed_sql, kept_sql = os.path.join(work, "squashed_up.sql"), os.path.join(work,
+                                                                                 "kept_up.sql")
+    with open(squashed_sql, "w") as f:
+        f.write(b.psql_script(revs[:k], "up"))
+    with open(kept_sql, "w") as f:
+        f.write(b.psql_script(revs[k:], "up"))
+    floor_sh = os.path.join(work, "squash_floor.sh")
+    with open(floor_sh, "w") as f:
+        f.write(SQUASH_FLOOR_SH.format(psql=b.PSQL, pg_dump=os.path.join(b.PG_BIN, "pg_dump"),
+                                       sock=ctx.cluster.sock, work=work,
+                                       squashed=squashed_sql, kept=kept_sql))
+    os.chmod(floor_sh, 0o755)
+    mig, arch = os.path.join(work, "migrations"), os.path.join(work, "archive")
+
+    def fresh_copy() -> None:
+        """A fresh copy of the history and an empty archive (untimed), hashed."""
         for d in (mig, arch):
             shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(h["strata"], mig)
+        os.makedirs(arch)
+        b.run(ctx.strata_cmd("hash", "--migrations", mig), cwd=RUN_DIR, env=ctx.env)
+
+    floor = Result("squash", "floor: psql + pg_dump" + suffix, n)
+    floor.extra.update(squashed=k, kept=keep)
+    sq = Result("squash", "strata squash" + suffix, n)
+    ver = Result("squash", "strata verify squash" + suffix, n)
+    for r in (sq, ver):
+        r.extra.update(squashed=k, kept=keep)
+    if problem:
+        sq.status, sq.reason = "skipped", problem
+    if problem or vproblem:
+        ver.status, ver.reason = "skipped", problem or vproblem
+    scratch = ["--scratch-url", ctx.scratch_url()]
+    for _run in range(ctx.runs):
+        if floor.status == "ok":
+            db1, db2 = ctx.fresh_db(f"q{n}a"), ctx.fresh_db(f"q{n}b")
+            try:
+                dt, p = ctx.run_timed(["bash", floor_sh, db1, db2])
+                if p.returncode != 0:
+                    floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                else:
+                    floor.times.append(dt)
+                    # untimed: do the two databases' schema dumps agree?
+                    eq = {w: dump_body(os.path.join(work, f"{w}1.sql")) ==
+                          dump_body(os.path.join(work, f"{w}2.sql"))
+                          for w in ("point", "head")}
+                    floor.extra.setdefault("dumps_equal", []).append(eq)
+            finally:
+                ctx.cluster.drop_db(db1)
+                ctx.cluster.drop_db(db2)
+        if sq.status == "ok":
+            fresh_copy()
+            p = ctx.strata_run(sq, ctx.strata_cmd("squash", "--keep", str(keep),
+                                                  "--migrations", mig, "--archive", arch,
+                                                  *scratch), what="squash")
+            if p is not None and p.returncode == 0:
+                sq.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+                sq.extra["files_after"] = len([x for x in os.listdir(mig)
+                                               if x.endswith(".sql")])
+                if ver.status == "ok":
+                    ctx.strata_run(ver, ctx.strata_cmd("verify", "squash", "--migrations",
+                                                       mig, "--archive", arch, *scratch),
+                                   what="verify squash")
+                if volatile:
+                    continue
+                # keep one squashed history for the fresh-db task
+                dest = os.path.join(b.WORK_DIR, "squashed", f"n{n}_keep{keep}")
+                shutil.rmtree(dest, ignore_errors=True)
+                shutil.copytree(mig, dest)
+                ctx.squashed[(n, keep)] = dest
+    ctx.add(floor)
+    ctx.add(sq)
+    ctx.add(ver)
+    if volatile:
+        for d in (mig, arch):
+            shutil.rmtree(d, ignore_errors=True)
+        return
+    emb = Result("squash", "strata squash (embedded)", n)
+    emb.extra.update(squashed=k, kept=keep)
+    if problem:
+        emb.status, emb.reason = "skipped", problem
+    else:
+        fresh_copy()
+        p = ctx.strata_run(emb, ctx.strata_cmd("squash", "--keep", str(keep), "--migrations",
+                                               mig, "--archive", arch), what="squash")
+        if p is not None and p.returncode == 0:
+            emb.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+    ctx.add(emb)
+    for d in (mig, arch):
+        shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1229,6 +1245,13 @@ def ratios(results: list[Result]) -> list[dict]:
             ("squash", "floor: psql + pg_dump", n))
         add("squash", n, "embedded / scratch-url", ("squash", "strata squash (embedded)", n),
             ("squash", "strata squash", n))
+        add("squash", n, "verify squash / floor", ("squash", "strata verify squash", n),
+            ("squash", "floor: psql + pg_dump", n))
+        v = " (volatile seeds)"
+        add("squash", n, "volatile seeds: strata / floor (goal <= 1.5)", ("squash", "strata squash" + v, n),
+            ("squash", "floor: psql + pg_dump" + v, n))
+        add("squash", n, "volatile seeds: verify squash / floor", ("squash", "strata verify squash" + v, n),
+            ("squash", "floor: psql + pg_dump" + v, n))
     for n in sorted({r.n for r in results if r.task == "fresh-db"}):
         add("fresh-db", n, "strata: original / squashed", ("fresh-db", "strata (original)", n),
             ("fresh-db", "strata (squashed)", n))
