@@ -36,16 +36,18 @@ for major in "$@"; do
     summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
     executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
     failures=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+    failed=$(grep -cE "^Test Case '.*' failed" "$log")
     if [ -z "$summary" ]; then
       result[$major,$group]="no result (exit $code)"
       status=1
     elif [ "$code" -ne 0 ] || [ "$failures" != 0 ]; then
-      result[$major,$group]="FAILED $failures of $executed"
+      result[$major,$group]="FAILED $failed of $executed"
       status=1
     else
       result[$major,$group]="passed $executed"
     fi
-    firsterror[$major,$group]=$(grep -m 3 -E "error:|Fatal error|fatal error" "$log" | cut -c1-300)
+    # The first failures with the lines after them (a failed detection table lists its cases there).
+    firsterror[$major,$group]=$(grep -m 2 -A 4 -E "error:|Fatal error|fatal error" "$log" | grep -vE "^Test Case .* (started|passed)" | head -n 10 | cut -c1-300)
     [ -z "$summary" ] && [ -z "${firsterror[$major,$group]}" ] && firsterror[$major,$group]=$(tail -n 3 "$log" | cut -c1-300)
     echo "   ${result[$major,$group]}"
   done
