@@ -31,8 +31,7 @@ let package = Package(
                 "StrataSchema",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            resources: [.copy("Schema/Queries")]
+            ]
         ),
         .target(
             name: "StrataPostgres",
@@ -41,7 +40,10 @@ let package = Package(
         .target(
             name: "StrataSchema",
             dependencies: ["StrataPostgres"],
-            resources: [.copy("Queries")]
+            // Compiled into the binary (EmbeddedQueries.swift): an installed strata has no
+            // resource bundle next to it.
+            exclude: ["Queries/README.md"],
+            resources: [.embedInCode("Queries")]
         ),
         .executableTarget(
             name: "strata",

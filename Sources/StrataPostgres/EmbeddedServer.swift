@@ -24,8 +24,11 @@ public final class EmbeddedServer: ScratchServer {
         public var useCache: Bool = true
         /// Default: `$STRATA_CACHE_DIR`, else `$XDG_CACHE_HOME/strata`, else `~/.cache/strata`.
         public var cacheDirectory: URL? = nil
-        /// Default: `PostgresInstallation.find()`.
+        /// Default: `PostgresInstallation.find(postgres)`.
         public var installation: PostgresInstallation? = nil
+        /// Which installation when `installation` is not given: a major version or a binary
+        /// directory (`--postgres`); `nil`: `$STRATA_POSTGRES`, else the newest.
+        public var postgres: String? = nil
         /// Where the cluster directory goes. Default: `/dev/shm` if writable, else `$TMPDIR`, else `/tmp`.
         public var baseDirectory: URL? = nil
         /// Extra server settings (`-c key=value`), applied after strata's own.
@@ -59,7 +62,7 @@ public final class EmbeddedServer: ScratchServer {
     /// (with the command line and the log tail) or `PostgresError`; leaves nothing behind on error.
     public static func start(_ options: Options = .init()) throws -> EmbeddedServer {
         var clock = PhaseClock()
-        let installation = try options.installation ?? PostgresInstallation.find()
+        let installation = try options.installation ?? PostgresInstallation.find(options.postgres)
         clock.mark("locate")
 
         let base = try options.baseDirectory?.path ?? ClusterDirectory.defaultBase()

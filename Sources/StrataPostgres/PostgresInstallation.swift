@@ -46,23 +46,26 @@ public struct PostgresInstallation: Sendable, Hashable {
         binDirectory.appendingPathComponent(name)
     }
 
-    /// Finds the newest installed server: candidates come from `pg_config --bindir`, from `$PATH`
-    /// (symlinks resolved, Debian's `pg_wrapper` skipped; Debian keeps `initdb` off `$PATH`) and
-    /// from the usual install locations (`/usr/lib/postgresql/*/bin`, `/usr/pgsql-*/bin`, ...).
-    /// A candidate needs both `postgres` and `initdb`; the highest major version wins.
-    /// The answer is remembered for the life of the process (per `$PATH`): it costs a few
-    /// process spawns.
-    /// `$STRATA_POSTGRES` (a major version such as `17`, or a binary directory) picks one
-    /// installation instead of the newest.
-    public static func find() throws -> PostgresInstallation {
+    /// Finds the installation to use. `choice` (from `--postgres` or `[server] postgres`) is a
+    /// major version such as `17` or a binary directory (an installation's root holding `bin/`
+    /// works too); without one, `$STRATA_POSTGRES` (same forms) decides; without that, the
+    /// newest server the system has (`preferred`).
+    ///
+    /// Candidates come from `pg_config --bindir`, from `$PATH` (symlinks resolved, Debian's
+    /// `pg_wrapper` skipped; Debian keeps `initdb` off `$PATH`), from the usual install locations
+    /// (`/usr/lib/postgresql/*/bin`, `/usr/pgsql-*/bin`, ...) and from the caches
+    /// `scripts/fetch-postgres.sh` fills (`cacheDirectories`). A candidate needs both `postgres`
+    /// and `initdb`. The answer is remembered for the life of the process (per `$PATH` and
+    /// choice): it costs a few process spawns.
+    public static func find(_ choice: String? = nil) throws -> PostgresInstallation {
         let environment = ProcessInfo.processInfo.environment
         let path = environment["PATH"] ?? ""
-        let wanted = environment["STRATA_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+        let wanted = (choice.flatMap { $0.isEmpty ? nil : $0 }) ?? environment["STRATA_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
         let key = path + "\u{0}" + (wanted ?? "")
         if let known = FoundInstallations.shared.get(key) { return known }
         let found: PostgresInstallation
         if let wanted, !wanted.allSatisfy(\.isNumber) {
-            found = try PostgresInstallation(binDirectory: URL(fileURLWithPath: wanted))
+            found = try directory(wanted)
         } else {
             found = try search(major: wanted.flatMap { Int($0) })
         }
@@ -70,7 +73,36 @@ public struct PostgresInstallation: Sendable, Hashable {
         return found
     }
 
-    private static func search(major wantedMajor: Int? = nil) throws -> PostgresInstallation {
+    /// An installation given by its directory: the binary directory, or its root (`<root>/bin`);
+    /// symlinks resolved.
+    private static func directory(_ path: String) throws -> PostgresInstallation {
+        let url = URL(fileURLWithPath: realPath(path) ?? path)
+        if access(url.appendingPathComponent("postgres").path, X_OK) != 0,
+            access(url.appendingPathComponent("bin/postgres").path, X_OK) == 0
+        {
+            return try PostgresInstallation(binDirectory: url.appendingPathComponent("bin"))
+        }
+        return try PostgresInstallation(binDirectory: url)
+    }
+
+    /// Where `scripts/fetch-postgres.sh` unpacks other majors (`<dir>/<major>/bin`):
+    /// `/var/cache/strata/postgres` (as root), and `$STRATA_CACHE_DIR/postgres`, else
+    /// `$XDG_CACHE_HOME/strata/postgres`, else `~/.cache/strata/postgres`.
+    public static var cacheDirectories: [String] {
+        let environment = ProcessInfo.processInfo.environment
+        var directories = ["/var/cache/strata/postgres"]
+        if let dir = environment["STRATA_CACHE_DIR"], !dir.isEmpty {
+            directories.append("\(dir)/postgres")
+        } else if let dir = environment["XDG_CACHE_HOME"], !dir.isEmpty {
+            directories.append("\(dir)/strata/postgres")
+        } else if let home = environment["HOME"], !home.isEmpty {
+            directories.append("\(home)/.cache/strata/postgres")
+        }
+        return directories
+    }
+
+    /// Every installation found (one per binary directory), newest first; and what was searched.
+    public static func installed() -> (installations: [PostgresInstallation], searched: [String]) {
         var searched: [String] = []
         var candidates: [String] = []
 
@@ -95,40 +127,65 @@ public struct PostgresInstallation: Sendable, Hashable {
             "/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin",
             "/opt/homebrew/opt/postgresql@*/bin", "/usr/local/opt/postgresql@*/bin",
             "/opt/homebrew/opt/postgresql/bin", "/usr/local/opt/postgresql/bin",
-            // Where `make test-matrix` (scripts/fetch-postgres.sh) unpacks other majors.
-            "/var/cache/strata/postgres/*/bin",
-        ]
+        ] + cacheDirectories.map { "\($0)/*/bin" }
         searched.append(patterns.joined(separator: ", "))
         for pattern in patterns {
             candidates += glob(pattern)
         }
 
         var seen = Set<String>()
-        var best: PostgresInstallation?
+        var found: [PostgresInstallation] = []
         for candidate in candidates {
             guard let real = realPath(candidate), seen.insert(real).inserted,
                 access("\(real)/postgres", X_OK) == 0, access("\(real)/initdb", X_OK) == 0,
-                let installation = try? PostgresInstallation(binDirectory: URL(fileURLWithPath: real)),
-                wantedMajor.map({ $0 == installation.majorVersion }) ?? true
+                let installation = try? PostgresInstallation(binDirectory: URL(fileURLWithPath: real))
             else { continue }
-            if best.map({ installation.majorVersion > $0.majorVersion }) ?? true {
-                best = installation
-            }
+            found.append(installation)
         }
-        guard let best else {
-            if let wantedMajor {
-                throw EmbeddedServerError(
-                    "No PostgreSQL \(wantedMajor) server binaries (postgres and initdb) were found. Searched: \(searched.joined(separator: "; ")).")
-            }
+        // Newest major first; within a major, the order found (pg_config and PATH come first).
+        let ordered = found.enumerated().sorted { a, b in
+            a.element.majorVersion != b.element.majorVersion ? a.element.majorVersion > b.element.majorVersion : a.offset < b.offset
+        }.map(\.element)
+        return (ordered, searched)
+    }
+
+    /// The default among `installations` (newest first): the newest the system has; the
+    /// fetched majors in `cacheDirectories` only when the system has none. They are there for
+    /// `make test-matrix` and for picking a major: fetching 18 must not change what an unpicked
+    /// run (`make test`) uses.
+    public static func preferred(_ installations: [PostgresInstallation]) -> PostgresInstallation? {
+        let caches = cacheDirectories.map { (realPath($0) ?? $0) + "/" }
+        return installations.first { installation in !caches.contains { installation.binDirectory.path.hasPrefix($0) } }
+            ?? installations.first
+    }
+
+    private static func search(major wantedMajor: Int? = nil) throws -> PostgresInstallation {
+        let (installations, searched) = installed()
+        if let wantedMajor, let best = installations.first(where: { $0.majorVersion == wantedMajor }) {
+            return best
+        }
+        if wantedMajor == nil, let best = preferred(installations) {
+            return best
+        }
+        if let wantedMajor {
+            let found = installations.isEmpty
+                ? "none"
+                : installations.map { "\($0.version) (\($0.binDirectory.path))" }.joined(separator: ", ")
             throw EmbeddedServerError(
                 """
-                No PostgreSQL server binaries (postgres and initdb) were found. Searched: \
-                \(searched.joined(separator: "; ")). Install the server, e.g. `apt-get install postgresql` \
-                (Debian/Ubuntu), `dnf install postgresql-server` (Fedora/RHEL) or `brew install postgresql` \
-                (macOS), or use an existing server for scratch databases instead.
+                PostgreSQL \(wantedMajor) is not installed (no postgres and initdb of major \(wantedMajor) were found). \
+                Found: \(found). Searched: \(searched.joined(separator: "; ")). Pick one of those majors or a \
+                binary directory, or install PostgreSQL \(wantedMajor) (a strata checkout fetches 14, 16, 17 and 18 \
+                with `scripts/fetch-postgres.sh MAJOR`).
                 """)
         }
-        return best
+        throw EmbeddedServerError(
+            """
+            No PostgreSQL server binaries (postgres and initdb) were found. Searched: \
+            \(searched.joined(separator: "; ")). Install the server, e.g. `apt-get install postgresql` \
+            (Debian/Ubuntu), `dnf install postgresql-server` (Fedora/RHEL) or `brew install postgresql` \
+            (macOS), or use an existing server for scratch databases instead.
+            """)
     }
 
     // MARK: - Helpers
@@ -173,7 +230,7 @@ public struct PostgresInstallation: Sendable, Hashable {
     }
 }
 
-/// `PostgresInstallation.find()` results by `$PATH`.
+/// `PostgresInstallation.find()` results by `$PATH` and choice.
 private final class FoundInstallations: @unchecked Sendable {
     static let shared = FoundInstallations()
     private let lock = NSLock()

@@ -33,6 +33,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("scratch-url"), help: ArgumentHelp("A server for scratch databases (else strata starts its own).", valueName: "url"))
     var scratchURL: String?
 
+    @Option(name: .long, help: ArgumentHelp("The PostgreSQL for the embedded server and pg_dump: a major version (17) or a bin directory (else [server] postgres, $STRATA_POSTGRES, the newest installed).", valueName: "major|bindir"))
+    var postgres: String?
+
     @Flag(name: .shortAndLong, help: "Print only what is asked for and errors.")
     var quiet = false
 
@@ -45,6 +48,10 @@ struct GlobalOptions: ParsableArguments {
         var configuration = try Configuration.load(explicit: config.map { Configuration.resolve($0, against: cwd) }, from: cwd)
         if let migrations { configuration.migrationsDirectory = Configuration.resolve(migrations, against: cwd) }
         if let archive { configuration.archiveDirectory = Configuration.resolve(archive, against: cwd) }
+        if let postgres {
+            guard !postgres.isEmpty else { throw StrataError.usage("--postgres is empty; expected a major version such as 17 or a binary directory") }
+            configuration.postgres = Configuration.postgresChoice(postgres, against: cwd)
+        }
         return configuration
     }
 

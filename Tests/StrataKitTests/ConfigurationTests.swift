@@ -51,4 +51,26 @@ final class ConfigurationTests: XCTestCase {
             }
         }
     }
+
+    /// `[server] postgres`: a major stays as written (string or integer), a directory is made
+    /// absolute against the file's directory.
+    func testServerPostgres() throws {
+        let root = try temporaryDirectory(self)
+        let url = root.appendingPathComponent("strata.toml")
+        for (text, expected) in [
+            ("[server]\npostgres = \"17\"\n", "17"),
+            ("[server]\npostgres = 16\n", "16"),
+            ("[server]\npostgres = \"pg/bin\"\n", root.appendingPathComponent("pg/bin").standardizedFileURL.path),
+            ("[server]\npostgres = \"/opt/pg/bin\"\n", "/opt/pg/bin"),
+        ] {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try Configuration.read(url).postgres, expected, text)
+        }
+        XCTAssertNil(try Configuration.load(from: try temporaryDirectory(self)).postgres)
+        try "[server]\npostgres = \"\"\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Configuration.read(url)) { error in
+            guard case .configuration(_, 2, let message) = error as? StrataError else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("`server.postgres` is empty"), message)
+        }
+    }
 }

@@ -20,11 +20,16 @@ public struct Configuration: Sendable {
     /// `lock_timeout` and `statement_timeout` for migrations (PostgreSQL interval text).
     public var lockTimeout: String?
     public var statementTimeout: String?
+    /// The PostgreSQL installation for the embedded server and squash's pg_dump (DESIGN §12): a
+    /// major version (`"17"`) or an absolute binary directory. `nil`: `$STRATA_POSTGRES`, else
+    /// the newest installed. From `--postgres`, else `[server] postgres`.
+    public var postgres: String?
 
     /// Keys a config file may hold.
     public static let knownKeys: Set<String> = [
         "migrations", "archive", "database.url_env", "database.version_table",
         "database.lock_timeout", "database.statement_timeout", "scratch.url", "scratch.url_env",
+        "server.postgres",
     ]
 
     /// The defaults when there is no config file: `./migrations` and `./archive`.
@@ -75,6 +80,10 @@ public struct Configuration: Sendable {
             guard knownKeys.contains(key) else {
                 throw .configuration(file: display, line: entry.line, message: "unknown setting `\(key)`; expected one of: \(knownKeys.sorted().joined(separator: ", "))")
             }
+            if key == "server.postgres", case .integer(let major) = entry.value {
+                config.postgres = String(major)
+                continue
+            }
             guard case .string(let value) = entry.value else {
                 throw .configuration(file: display, line: entry.line, message: "`\(key)` must be a quoted string")
             }
@@ -87,6 +96,11 @@ public struct Configuration: Sendable {
             case "database.statement_timeout": config.statementTimeout = value
             case "scratch.url": config.scratchURL = value
             case "scratch.url_env": config.scratchURLVariable = value
+            case "server.postgres":
+                guard !value.isEmpty else {
+                    throw .configuration(file: display, line: entry.line, message: "`server.postgres` is empty; expected a major version such as \"17\" or a binary directory")
+                }
+                config.postgres = postgresChoice(value, against: base)
             default: break
             }
         }
@@ -98,6 +112,13 @@ public struct Configuration: Sendable {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
         return base.appendingPathComponent(expanded).standardizedFileURL
+    }
+
+    /// A `--postgres` or `[server] postgres` value: a major version stays as it is, a directory
+    /// is made absolute against `base` (the config file's directory, or the working directory
+    /// for the flag).
+    public static func postgresChoice(_ value: String, against base: URL) -> String {
+        value.allSatisfy(\.isNumber) ? value : resolve(value, against: base).path
     }
 
     /// The database URL: the flag, else the environment variable the config names.
@@ -131,6 +152,11 @@ public struct Configuration: Sendable {
         [scratch]
         # Where scratch databases are made. Unset: strata starts its own throwaway server.
         # url_env = "STRATA_SCRATCH_URL"
+
+        [server]
+        # The PostgreSQL for the embedded server and squash's pg_dump: a major version or a
+        # binary directory (or pass --postgres). Unset: $STRATA_POSTGRES, else the newest installed.
+        # postgres = "17"
 
         """
 }

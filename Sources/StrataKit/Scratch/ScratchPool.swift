@@ -6,7 +6,9 @@ import StrataPostgres
 /// the embedded server is removed with it (also on Ctrl-C, through `Cleanup`).
 public final class ScratchPool {
     public let server: ScratchServer
-    /// The installation of the embedded server (its pg_dump is the one squash uses).
+    /// The installation whose pg_dump squash uses: the embedded server's, or with a scratch URL
+    /// the one `--postgres`/`[server] postgres` picked (`nil` when nothing was picked:
+    /// `PgDump.locate` then takes `$STRATA_POSTGRES`'s or the newest).
     public let installation: PostgresInstallation?
     public let serverMajor: Int
     private var made: [ConnectionString] = []
@@ -20,16 +22,20 @@ public final class ScratchPool {
         self.serverMajor = serverMajor
     }
 
-    /// The embedded server, or the server at `url` when one is configured.
-    public static func open(url: String?) throws -> ScratchPool {
+    /// The embedded server, or the server at `url` when one is configured. `postgres` picks the
+    /// installation (a major version or a binary directory; `PostgresInstallation.find`).
+    public static func open(url: String?, postgres: String? = nil) throws -> ScratchPool {
         if let url {
+            let installation = try postgres.map { try PostgresInstallation.find($0) }
             let external = try ExternalScratchServer(ConnectionString(url))
             let probe = try PGConnection(ConnectionString(url))
             let major = probe.serverVersionNumber / 10000
             probe.close()
-            return ScratchPool(server: external, installation: nil, serverMajor: major)
+            return ScratchPool(server: external, installation: installation, serverMajor: major)
         }
-        let embedded = try EmbeddedServer.start()
+        var options = EmbeddedServer.Options()
+        options.postgres = postgres
+        let embedded = try EmbeddedServer.start(options)
         return ScratchPool(server: embedded, installation: embedded.installation, serverMajor: embedded.installation.majorVersion)
     }
 

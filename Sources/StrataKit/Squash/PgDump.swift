@@ -8,13 +8,15 @@ public struct PgDump: Sendable {
     public var majorVersion: Int
     public var versionText: String
 
-    /// pg_dump from the scratch server's installation when strata runs one, else the newest
-    /// installed. Its major version must be at least the server's.
+    /// pg_dump from `installation` (the embedded server's, or the one `--postgres` picked for a
+    /// scratch URL), else from `PostgresInstallation.find()` (`$STRATA_POSTGRES`, the newest);
+    /// `$STRATA_PG_DUMP` overrides both. Its major version must be at least the server's: an
+    /// older one is refused (exit 3), never tried.
     public static func locate(installation: PostgresInstallation?, serverMajor: Int) throws(StrataError) -> PgDump {
         var candidates: [URL] = []
         if let installation { candidates.append(installation.tool("pg_dump")) }
         if let found = try? PostgresInstallation.find() { candidates.append(found.tool("pg_dump")) }
-        if let override = ProcessInfo.processInfo.environment["STRATA_PG_DUMP"] {
+        if let override = ProcessInfo.processInfo.environment["STRATA_PG_DUMP"], !override.isEmpty {
             candidates = [URL(fileURLWithPath: override)]
         }
         var seen: [String] = []
@@ -25,7 +27,7 @@ public struct PgDump: Sendable {
             let text = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard output.status == 0, let major = Self.major(text) else { continue }
             guard major >= serverMajor else {
-                throw .environment("\(candidate.path) is \(text), older than the server (PostgreSQL \(serverMajor)); pg_dump's major version must be at least the server's: install postgresql-client-\(serverMajor) or newer")
+                throw .environment("\(candidate.path) is \(text), older than the server (PostgreSQL \(serverMajor)); pg_dump's major version must be at least the server's: pick a newer installation (--postgres \(serverMajor) or later) or install postgresql-client-\(serverMajor) or newer")
             }
             return PgDump(executable: candidate, majorVersion: major, versionText: text)
         }

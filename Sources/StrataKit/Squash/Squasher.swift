@@ -114,6 +114,9 @@ public final class Squasher {
         if !options.dryRun { try Self.checkWritable(workspace.configuration.archiveDirectory) }
         step("lint")
 
+        // pg_dump first: one older than the server is refused before any work is done.
+        let pgDump = try PgDump.locate(installation: scratch.installation, serverMajor: scratch.serverMajor)
+
         // 2. The squash point on a scratch database.
         progress?("build the squash point (\(k) revisions)")
         let original = try scratch.database("strata_squash_original")
@@ -126,7 +129,6 @@ public final class Squasher {
 
         // 3. Dump it into the init revision.
         progress?("pg_dump")
-        let pgDump = try PgDump.locate(installation: scratch.installation, serverMajor: scratch.serverMajor)
         let qualifiedVersionTable = originalMigrator.qualifiedVersionTableText
         let migrationRole = try originalConnection.query("SELECT pg_catalog.quote_ident(current_user)")[0, 0]
         var up = PgDump.clean(try pgDump.dump(original, excluding: qualifiedVersionTable), usualOwner: migrationRole)

@@ -30,7 +30,7 @@ struct CatalogQuery: Sendable {
     }
 }
 
-/// The catalog queries from the resource bundle, read and prepared once per process.
+/// The catalog queries compiled into the binary (`EmbeddedQueries`), prepared once per process.
 enum CatalogQueries {
     /// The object queries, in the order they run.
     static let objectQueryNames = [
@@ -63,16 +63,11 @@ enum CatalogQueries {
     nonisolated(unsafe) private static var cache: [Int: Prepared] = [:]
     private static let cacheLock = NSLock()
 
-    /// The files' text, read once.
+    /// The files' text, decoded once.
     private static let files: Result<[String: String], SchemaReflectionError> = {
         var texts: [String: String] = [:]
         for name in Array(fragmentArguments.keys.map { "_" + $0 }) + ["scope"] + objectQueryNames {
-            guard let url = Bundle.module.url(forResource: name, withExtension: "sql", subdirectory: "Queries")
-                ?? Bundle.module.url(forResource: name, withExtension: "sql"),
-                let text = try? String(contentsOf: url, encoding: .utf8)
-            else {
-                return .failure(.missingQuery(name))
-            }
+            guard let text = EmbeddedQueries.text(name) else { return .failure(.missingQuery(name)) }
             texts[name] = text
         }
         return .success(texts)

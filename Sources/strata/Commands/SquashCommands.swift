@@ -4,11 +4,12 @@ import StrataKit
 import StrataPostgres
 import StrataSchema
 
-/// Opens the scratch server: `--scratch-url`, the config, or the embedded server.
+/// Opens the scratch server: `--scratch-url`, the config, or the embedded server from the
+/// installation `--postgres` (or the config, `$STRATA_POSTGRES`, the newest) picks.
 func openScratch(_ global: GlobalOptions, _ configuration: Configuration) throws -> ScratchPool {
     Cleanup.installSignalHandlers()
     do {
-        return try ScratchPool.open(url: configuration.scratchServerURL(flag: global.scratchURL))
+        return try ScratchPool.open(url: configuration.scratchServerURL(flag: global.scratchURL), postgres: configuration.postgres)
     } catch let error as PostgresError where error.kind == .connection {
         throw StrataError.database("cannot connect to the scratch server: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
