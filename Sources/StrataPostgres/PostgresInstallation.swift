@@ -102,7 +102,9 @@ public struct PostgresInstallation: Sendable, Hashable {
     }
 
     /// Every installation found (one per binary directory), newest first; and what was searched.
-    public static func installed() -> (installations: [PostgresInstallation], searched: [String]) {
+    /// `includeFetched: false` leaves out the cache directories `scripts/fetch-postgres.sh`
+    /// fills (each candidate costs a `postgres --version`).
+    public static func installed(includeFetched: Bool = true) -> (installations: [PostgresInstallation], searched: [String]) {
         var searched: [String] = []
         var candidates: [String] = []
 
@@ -127,7 +129,7 @@ public struct PostgresInstallation: Sendable, Hashable {
             "/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin",
             "/opt/homebrew/opt/postgresql@*/bin", "/usr/local/opt/postgresql@*/bin",
             "/opt/homebrew/opt/postgresql/bin", "/usr/local/opt/postgresql/bin",
-        ] + cacheDirectories.map { "\($0)/*/bin" }
+        ] + (includeFetched ? cacheDirectories.map { "\($0)/*/bin" } : [])
         searched.append(patterns.joined(separator: ", "))
         for pattern in patterns {
             candidates += glob(pattern)
@@ -160,6 +162,10 @@ public struct PostgresInstallation: Sendable, Hashable {
     }
 
     private static func search(major wantedMajor: Int? = nil) throws -> PostgresInstallation {
+        // The system's installations first: the fetched ones are the default only when it has none.
+        if wantedMajor == nil, let best = installed(includeFetched: false).installations.first {
+            return best
+        }
         let (installations, searched) = installed()
         if let wantedMajor, let best = installations.first(where: { $0.majorVersion == wantedMajor }) {
             return best
