@@ -86,3 +86,20 @@ for major in "$@"; do
   rm -rf "$work"
   trap - EXIT
 done
+
+# The wheels' contrib modules link system libraries a minimal Debian lacks: uuid-ossp needs
+# libossp-uuid16 (CREATE EXTENSION "uuid-ossp" fails without it).
+for major in "$@"; do
+  lib="$cache/$major/lib/uuid-ossp.so"
+  [ -f "$lib" ] || continue
+  if ldd "$lib" 2>/dev/null | grep -q 'libossp-uuid.*not found'; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "fetch-postgres: uuid-ossp of PostgreSQL $major needs libossp-uuid16: sudo apt-get install -y libossp-uuid16" >&2
+      exit 3
+    fi
+    echo "installing: libossp-uuid16 (for uuid-ossp)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libossp-uuid16 >/dev/null
+  fi
+  break
+done
