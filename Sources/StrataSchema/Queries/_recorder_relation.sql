@@ -1,7 +1,9 @@
 (SELECT pg_catalog.pg_describe_object('pg_catalog.pg_class'::pg_catalog.regclass, x.oid, 0) || E'\x1c' || pg_catalog.md5(concat_ws(E'\x1e',
     -- every column of pg_class (PostgreSQL 15) but OIDs and physical state
     ROW(x.relname, x.relowner, x.relam, x.reltablespace, x.relisshared, x.relpersistence, x.relkind, x.relchecks,
-        x.relrowsecurity, x.relforcerowsecurity, x.relispopulated, x.relreplident, x.relispartition, x.relacl,
+        x.relrowsecurity, x.relforcerowsecurity, x.relispopulated, x.relreplident, x.relispartition,
+        -- privileges as reflection compares them: the default ACL (after a GRANT revoked again) is no ACL
+        NULLIF(x.relacl, acldefault(CASE WHEN x.relkind = 'S' THEN 's'::"char" ELSE 'r'::"char" END, x.relowner)),
         x.reloptions)::text,
     n.nspname, x.reloftype::regtype::text, pg_get_expr(x.relpartbound, x.oid),
     (SELECT string_agg(coalesce(da.attname, '') || ':' || ds.description, E'\x1d' ORDER BY ds.objsubid)
@@ -26,7 +28,7 @@
         concat_ws(E'\x1e',
             -- every column of pg_attribute (PostgreSQL 15) but OIDs, positions and physical state
             (SELECT string_agg(concat_ws(E'\x1f', ROW(a.attname, a.attndims, a.attstorage, {{since 14: a.attcompression; NULL}}, a.attstattarget, a.attnotnull,
-                                             a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, a.attacl,
+                                             a.atthasdef, a.attidentity, a.attgenerated, a.attislocal, a.attinhcount, NULLIF(a.attacl, '{}'),
                                              a.attoptions, a.attfdwoptions)::text,
                                          format_type(a.atttypid, a.atttypmod), a.attcollation::regcollation::text,
                                          pg_get_expr(ad.adbin, ad.adrelid)), E'\x1d' ORDER BY a.attnum)
