@@ -22,6 +22,9 @@ import StrataSchema
 ///
 /// Event triggers need a superuser; without one, `install` returns false and the caller scans
 /// every step. The recorder lives in `information_schema`, which reflection never reads.
+///
+/// Its SQL is in StrataSchema's `Queries/recorder_*.sql` (and the `_recorder_*.sql` fragments),
+/// gated per PostgreSQL major like the catalog queries and read through `CatalogQueries.render`.
 final class StepRecorder {
     static let captureStatement = "strata_stairway_capture"
     /// The settings fingerprints are computed under (every name qualified, every value printed

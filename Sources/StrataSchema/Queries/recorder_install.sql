@@ -59,7 +59,8 @@ BEGIN
             (SELECT concat_ws(',', format_type(g.rngsubtype, NULL), g.rngcollation::regcollation::text, g.rngsubopc::regclass::text,
                               g.rngcanonical::text, g.rngsubdiff::text) FROM pg_range g WHERE g.rngtypid = o),
             (SELECT ds.description FROM pg_description ds WHERE ds.objoid = o AND ds.classoid = 'pg_type'::regclass),
-            (SELECT string_agg(concat_ws(E'\x1f', k.conname, k.convalidated::text, pg_get_constraintdef(k.oid), (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)), E'\x1d' ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = o))
+            -- (PostgreSQL 17: a NOT NULL constraint's default name <domain>_not_null does not count, as in reflection)
+            (SELECT string_agg(concat_ws(E'\x1f', {{since 17: CASE WHEN k.contype = 'n' AND k.conname = left(t.typname || '_not_null', 63) THEN '' ELSE k.conname END; k.conname}}, k.convalidated::text, pg_get_constraintdef(k.oid), (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass)), E'\x1d' ORDER BY {{since 17: CASE WHEN k.contype = 'n' AND k.conname = left(t.typname || '_not_null', 63) THEN '' ELSE k.conname END, pg_get_constraintdef(k.oid); k.conname}}) FROM pg_constraint k WHERE k.contypid = o))
         INTO r
         FROM pg_type t
         JOIN pg_namespace n ON n.oid = t.typnamespace
