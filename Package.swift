@@ -68,7 +68,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StrataSchemaTests",
-            dependencies: ["StrataSchema", "StrataPostgres", "StrataTestSupport"]
+            // StrataKit: FingerprintCoverageTests runs the detection cases through the stairway recorder
+            dependencies: ["StrataSchema", "StrataPostgres", "StrataTestSupport", "StrataKit"]
         ),
     ]
 )

@@ -10,12 +10,13 @@ cd "$(dirname "$0")/.."
 swift=${SWIFT:-swift}
 [ $# -gt 0 ] || { echo "usage: $0 MAJOR..." >&2; exit 2; }
 
-groups=(detection stairway squash crash)
+groups=(detection fingerprint stairway squash crash)
 filter_of() {
   case "$1" in
-    detection) echo 'StrataSchemaTests\.DetectionTests' ;;
+    detection) echo 'StrataSchemaTests\.(DetectionTests|ReflectionTests|ScopeTests)' ;;
+    fingerprint) echo 'StrataSchemaTests\.FingerprintCoverageTests' ;;
     stairway) echo 'StrataKitTests\.StairwayTests' ;;
-    squash) echo 'StrataKitTests\.(SquashTests|SquashVerifyTests)' ;;
+    squash) echo 'StrataKitTests\.(SquashTests|SquashVerifyTests|NondeterministicDataTests)' ;;
     crash) echo 'StrataKitTests\.SquashCrashTests' ;;
   esac
 }

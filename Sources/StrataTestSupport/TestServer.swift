@@ -17,6 +17,21 @@ public enum TestServer {
         return started
     }
 
+    /// The server's major version (14, 15, ...), for tests of what only newer servers have.
+    public static func major() throws -> Int {
+        try shared().withAdmin { $0.serverVersionNumber / 10000 }
+    }
+
+    /// Whether SQL condition `condition` holds on the server (e.g. that it was built with ICU).
+    public static func holds(_ condition: String) throws -> Bool {
+        try value(condition) == "t"
+    }
+
+    /// The value of SQL expression `expression` on the server (e.g. an extension's default version).
+    public static func value(_ expression: String) throws -> String? {
+        try shared().withAdmin { try $0.query("SELECT \(expression)")[0, 0] }
+    }
+
     /// Runs cluster-wide SQL (roles) on the admin connection.
     public static func admin(_ sql: String) throws {
         try shared().withAdmin { try $0.execute(sql) }

@@ -163,8 +163,13 @@ final class SquashTests: XCTestCase {
     /// fails. Collations, text search configurations and foreign-data wrappers are created by
     /// the dump but not dropped by the generated down section.
     func testInitDownDropsCollationsTextSearchAndForeignDataWrappers() throws {
+        // PyPI's server builds (14, 16, 17, 18 in the matrix) have no ICU: a libc collation there.
+        let icu = try TestServer.holds("EXISTS (SELECT FROM pg_catalog.pg_collation WHERE collname = 'und-x-icu')")
+        let collation = icu
+            ? "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
+            : "CREATE COLLATION ci (provider = libc, locale = 'C');"
         let cases: [(String, String)] = [
-            ("collation", "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);\nCREATE TABLE tags (name text COLLATE ci);"),
+            ("collation", collation + "\nCREATE TABLE tags (name text COLLATE ci);"),
             ("text search configuration", "CREATE TEXT SEARCH CONFIGURATION my_ts (COPY = pg_catalog.english);"),
             ("foreign-data wrapper", "CREATE FOREIGN DATA WRAPPER dummy_fdw;\nCREATE SERVER dummy_server FOREIGN DATA WRAPPER dummy_fdw;"),
         ]
@@ -188,12 +193,14 @@ final class SquashTests: XCTestCase {
     /// A publication is dumped into the init revision (and dropped by its down), and the proof
     /// compares it: a squash used to leave publications out without a word.
     func testPublicationsSurviveTheSquash() throws {
+        // Row filters came with PostgreSQL 15.
+        let rowFilter = try TestServer.major() >= 15
         guard let (project, initRevision) = try squashKeepingOne(after: (
-            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE PUBLICATION pub FOR TABLE t WHERE (a > 0) WITH (publish = 'insert');",
+            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE PUBLICATION pub FOR TABLE t\(rowFilter ? " WHERE (a > 0)" : "") WITH (publish = 'insert');",
             "DROP PUBLICATION pub;\nDROP TABLE t;"))
         else { return }
         XCTAssertTrue(initRevision.upSQL.contains("CREATE PUBLICATION pub WITH (publish = 'insert');"), initRevision.upSQL)
-        XCTAssertTrue(initRevision.upSQL.contains("ALTER PUBLICATION pub ADD TABLE ONLY public.t WHERE ((a > 0));"), initRevision.upSQL)
+        XCTAssertTrue(initRevision.upSQL.contains("ALTER PUBLICATION pub ADD TABLE ONLY public.t\(rowFilter ? " WHERE ((a > 0))" : "");"), initRevision.upSQL)
         XCTAssertTrue(initRevision.downSQL?.contains("DROP PUBLICATION IF EXISTS pub;") ?? false, initRevision.downSQL ?? "")
         let verify = try strataWithScratch(["verify", "squash"], in: project)
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)

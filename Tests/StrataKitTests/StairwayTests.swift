@@ -77,9 +77,9 @@ final class StairwayTests: XCTestCase {
         try connection.execute("CREATE TABLE never_written (id int); CREATE TABLE emptied (id int); INSERT INTO emptied VALUES (1); DELETE FROM emptied")
         let results = try connection.executeAll("""
             BEGIN; \(StepRecorder.settings);
-            SELECT \(StepRecorder.rowsEntry("'public.never_written'::regclass")),
+            SELECT \(try StepRecorder.rowsEntry("'public.never_written'::regclass", on: connection)),
                    information_schema.strata_stairway_fp(0, 'public.never_written'::regclass),
-                   \(StepRecorder.rowsEntry("'public.emptied'::regclass")),
+                   \(try StepRecorder.rowsEntry("'public.emptied'::regclass", on: connection)),
                    information_schema.strata_stairway_fp(0, 'public.emptied'::regclass),
                    pg_catalog.pg_relation_size('public.emptied'::regclass) > 0;
             COMMIT

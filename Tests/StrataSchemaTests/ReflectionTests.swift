@@ -104,7 +104,23 @@ final class ReflectionTests: XCTestCase {
               timing: BEFORE
 
             """
-        XCTAssertEqual(SnapshotText.render(snapshot), expected)
+        // Written for PostgreSQL 15; what other majors print differently:
+        let major = try TestServer.major()
+        var versionExpected = expected
+        if major < 15 {
+            // PUBLIC may create in schema public; indexes have no NULLS NOT DISTINCT.
+            versionExpected = versionExpected.replacingOccurrences(of: "  grant PUBLIC: USAGE\n", with: "  grant PUBLIC: CREATE, USAGE\n")
+                .replacingOccurrences(of: "  nulls_not_distinct: false\n", with: "")
+        }
+        if major >= 16 {
+            // A view over one table prints its columns unqualified.
+            versionExpected = versionExpected.replacingOccurrences(of: "SELECT users.id", with: "SELECT id")
+                .replacingOccurrences(of: "WHERE (users.status", with: "WHERE (status")
+        }
+        if let citext = try TestServer.value("(SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = 'citext')") {
+            versionExpected = versionExpected.replacingOccurrences(of: "  version: 1.6\n", with: "  version: \(citext)\n")
+        }
+        XCTAssertEqual(SnapshotText.render(snapshot), versionExpected)
     }
 
     func testTheJSONDumpDecodesToTheSameSnapshot() throws {
@@ -174,7 +190,10 @@ final class ReflectionTests: XCTestCase {
         XCTAssertEqual(table.attributes["grant PUBLIC"], "SELECT")
         XCTAssertNil(table.attributes["grant owner"])
         let locked = try XCTUnwrap(snapshot[ObjectID(.table, "public.locked")])
-        XCTAssertEqual(locked.attributes["revoke owner"], "DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE")
+        // PostgreSQL 17 added MAINTAIN.
+        let all = try TestServer.major() >= 17
+            ? "DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE" : "DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE"
+        XCTAssertEqual(locked.attributes["revoke owner"], all)
     }
 
     func testTableContents() throws {

@@ -13,15 +13,21 @@ func freshDatabase(_ test: XCTestCase) throws -> ConnectionString {
     return database
 }
 
-/// Builds `sql` in a fresh database and reflects it; the database is dropped right away.
-func reflect(_ sql: String, options: ReflectionOptions = ReflectionOptions()) throws -> Snapshot {
+/// Builds `sql` in a fresh database and hands `read` a connection to it; the database is
+/// dropped right away.
+func withBuilt<T>(_ sql: String, _ read: (PGConnection) throws -> T) throws -> T {
     let server = try TestServer.shared()
     let database = try server.createDatabase(prefix: "schema", template: nil)
     defer { try? server.dropDatabase(database) }
     let connection = try PGConnection(database)
     defer { connection.close() }
     if !sql.isEmpty { try connection.execute(sql) }
-    return try SchemaReflector.reflect(connection, options: options)
+    return try read(connection)
+}
+
+/// Builds `sql` in a fresh database and reflects it.
+func reflect(_ sql: String, options: ReflectionOptions = ReflectionOptions()) throws -> Snapshot {
+    try withBuilt(sql) { try SchemaReflector.reflect($0, options: options) }
 }
 
 /// The diff of two states, as text lines.

@@ -37,7 +37,8 @@ final class ChangeTracker {
         let execute = "EXECUTE strata_touched('\(window)', \(array(CatalogRef.pgClass)), \(array(CatalogRef.pgType)), "
             + "\(array(CatalogRef.pgProc)), \(array(CatalogRef.pgNamespace)), \(array(CatalogRef.pgExtension)))"
         func prepare() throws {
-            try connection.execute("PREPARE strata_touched(text, oid[], oid[], oid[], oid[], oid[]) AS " + Self.sql)
+            let sql = try CatalogQueries.render(sql: Self.sql, serverVersion: connection.serverVersionNumber)
+            try connection.execute("PREPARE strata_touched(text, oid[], oid[], oid[], oid[], oid[]) AS " + sql)
             prepared = true
         }
         if !prepared { try prepare() }
@@ -63,33 +64,6 @@ final class ChangeTracker {
     static func writtenTables(in results: [PGResult]) -> Set<CatalogRef> {
         guard let result = results.last(where: { $0.columnNames == ["strata_written_relid"] }) else { return [] }
         return Set(result.rows.compactMap { $0[0].flatMap { UInt32($0) }.map(CatalogRef.relation) })
-    }
-
-    /// `closure(classid, objid, depth)`: the rows of CTE `seeds` and, to six levels, what depends
-    /// on them (`pg_depend`: normal and automatic, and the relations internal to them, such as
-    /// the index behind a constraint) and their inheritance children (an ALTER TABLE recurses to
-    /// partitions); one index lookup per object.
-    static let closureCTE = closureCTE(following: "d.deptype IN ('n', 'a') OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)")
-
-    /// The closure CTE following the `pg_depend` rows `condition` (on `d`) accepts.
-    static func closureCTE(following condition: String) -> String {
-        """
-        closure(classid, objid, depth) AS (
-            SELECT classid, objid, 0 FROM seeds
-            UNION ALL
-            SELECT x.classid, x.objid, c.depth + 1
-            FROM closure c
-            CROSS JOIN LATERAL (
-                SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
-                WHERE d.refclassid = c.classid AND d.refobjid = c.objid AND (\(condition))
-                UNION ALL
-                SELECT 'pg_class'::regclass::oid, i.inhrelid FROM pg_catalog.pg_inherits i
-                WHERE c.classid = 'pg_class'::regclass AND i.inhparent = c.objid
-                OFFSET 0
-            ) x
-            WHERE c.depth < 6
-        )
-        """
     }
 
     static let sql = """
@@ -130,7 +104,7 @@ final class ChangeTracker {
             UNION SELECT 'pg_proc'::regclass::oid, f FROM unnest($4::oid[]) f WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE oid = f)
             UNION SELECT 'pg_namespace'::regclass::oid, n FROM unnest($5::oid[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE oid = n)
             UNION SELECT 'pg_extension'::regclass::oid, e FROM unnest($6::oid[]) e WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE oid = e)
-        ), \(closureCTE)
+        ), {{closure: d.deptype IN ('n', 'a') OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)}}
         SELECT DISTINCT classid::text, objid::text FROM closure
         """
 }

@@ -157,7 +157,7 @@ public struct StairwayVerifier {
         let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
         // A section that runs DEALLOCATE ALL takes the prepared capture with it: then the capture
         // is sent whole, and prepared again for the next steps.
-        let capture = retried ? StepRecorder.captureSQL : "EXECUTE \(StepRecorder.captureStatement)"
+        let capture = retried ? try StepRecorder.captureSQL(on: session.connection) : "EXECUTE \(StepRecorder.captureStatement)"
         defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
             if revision.transactional && (session.recording || !track) {

@@ -10,8 +10,20 @@ SELECT
     row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)::text AS position,
     format_type(a.atttypid, a.atttypmod) AS type,
     a.attnotnull::text AS not_null,
+    -- PostgreSQL 18: the NOT NULL constraint behind not_null: its name unless it is the default
+    -- (`<table>_<column>_not_null`) or the constraint is inherited (a partition's carries its
+    -- parent's name), NOT VALID, NO INHERIT
+    {{since 18: CASE WHEN a.attnotnull THEN (
+        SELECT nn.conname::text FROM pg_constraint nn
+        WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum AND nn.conislocal
+          AND nn.conname <> left(c.relname || '_' || a.attname || '_not_null', 63)) END; NULL::text}} AS not_null_constraint,
+    {{since 18: CASE WHEN a.attnotnull THEN (
+        SELECT NULLIF(concat_ws(' ', CASE WHEN nn.connoinherit THEN 'NO INHERIT' END, CASE WHEN NOT nn.convalidated THEN 'NOT VALID' END), '')
+        FROM pg_constraint nn WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum) END; NULL::text}} AS not_null_options,
     CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
-    CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+    CASE WHEN a.attgenerated IN ('s', 'v') THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+    -- PostgreSQL 18: a generated column computed when read (VIRTUAL, the default there) or stored
+    CASE WHEN a.attgenerated = 'v' THEN 'virtual' END AS generated_kind,
     CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
     CASE WHEN a.attidentity <> '' THEN
         (SELECT 'start ' || s.seqstart || ', increment ' || s.seqincrement || ', min ' || s.seqmin

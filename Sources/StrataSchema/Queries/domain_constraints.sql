@@ -11,10 +11,13 @@ SELECT
     left(def.text, length(def.text) - length(
         CASE WHEN con.condeferrable THEN ' DEFERRABLE' ELSE '' END
         || CASE WHEN con.condeferred THEN ' INITIALLY DEFERRED' ELSE '' END
-        || CASE WHEN NOT con.convalidated THEN ' NOT VALID' ELSE '' END)) AS definition,
+        || {{since 18: CASE WHEN NOT con.conenforced THEN ' NOT ENFORCED' WHEN NOT con.convalidated THEN ' NOT VALID' ELSE '' END;
+                       CASE WHEN NOT con.convalidated THEN ' NOT VALID' ELSE '' END}})) AS definition,
     con.condeferrable::text AS deferrable,
     con.condeferred::text AS deferred,
     con.convalidated::text AS validated,
+    -- PostgreSQL 18: NOT ENFORCED (such a constraint is never validated either)
+    {{since 18: CASE WHEN NOT con.conenforced THEN 'false' END; NULL::text}} AS enforced,
     ds.description AS comment
 FROM pg_type t
 JOIN pg_constraint con ON con.contypid = t.oid

@@ -11,6 +11,8 @@ SELECT
     concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
               CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END) AS publish,
     p.pubviaroot::text AS via_root,
+    -- PostgreSQL 18: publish_generated_columns = stored (unset: none, the default)
+    {{since 18: CASE p.pubgencols WHEN 's' THEN 'stored' END; NULL::text}} AS publish_generated_columns,
     (SELECT string_agg(quote_ident(tn.nspname) || '.' || quote_ident(t.relname)
                        || {{since 15: coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
                                                        FROM pg_attribute a

@@ -15,6 +15,10 @@ SELECT
     CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
     CASE WHEN t.typtype = 'd' THEN pg_get_expr(t.typdefaultbin, 0) END AS default,
     CASE WHEN t.typtype = 'd' THEN t.typnotnull::text END AS not_null,
+    -- PostgreSQL 17: a domain's NOT NULL is a constraint; its name unless it is the default `<domain>_not_null`
+    {{since 17: CASE WHEN t.typtype = 'd' AND t.typnotnull THEN
+        (SELECT k.conname::text FROM pg_constraint k
+         WHERE k.contypid = t.oid AND k.contype = 'n' AND k.conname <> left(t.typname || '_not_null', 63)) END; NULL::text}} AS not_null_constraint,
     CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN
         (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation)

@@ -31,13 +31,42 @@ struct CatalogQuery: Sendable {
 }
 
 /// The catalog queries compiled into the binary (`EmbeddedQueries`), prepared once per process.
-enum CatalogQueries {
+public enum CatalogQueries {
     /// The object queries, in the order they run.
     static let objectQueryNames = [
         "schemas", "extensions", "foreign_data_wrappers", "foreign_servers", "collations", "types", "sequences", "relations", "columns", "constraints",
         "domain_constraints", "indexes", "statistics", "functions", "triggers", "rules", "policies", "default_privileges",
         "event_triggers", "text_search_dictionaries", "text_search_configurations", "publications",
     ]
+
+    /// The stairway recorder's statements (StrataKit's `StepRecorder`), read through `render`:
+    /// the install script (log table, event triggers, fingerprint function), the capture run at
+    /// the end of every step, the entries of given objects, and the entries of a whole database.
+    public static let recorderQueryNames = ["recorder_install", "recorder_capture", "recorder_entries", "recorder_all"]
+
+    /// The text of query file `name` (one of `recorderQueryNames`) for a server version
+    /// (`server_version_num`): fragments and `{{since ...}}` expanded, nothing else changed
+    /// (`$1`... stay as written). Rendered once per major version and process.
+    public static func render(name: String, serverVersion: Int) throws -> String {
+        let key = "\(name)@\(serverVersion / 10000)"
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = rendered[key] { return cached }
+        let texts = try files.get()
+        guard let text = texts[name] else { throw SchemaReflectionError.missingQuery(name) }
+        let sql = try expand(name: name, text: text, fragments: texts.filter { $0.key.hasPrefix("_") }, serverVersion: serverVersion)
+        rendered[key] = sql
+        return sql
+    }
+
+    nonisolated(unsafe) private static var rendered: [String: String] = [:]
+
+    /// `sql` with its fragments (`{{recorder_rows: OID}}`, ...) and `{{since ...}}` expanded for a
+    /// server version; not cached.
+    public static func render(sql: String, serverVersion: Int) throws -> String {
+        let texts = try files.get()
+        return try expand(name: "sql", text: sql, fragments: texts.filter { $0.key.hasPrefix("_") }, serverVersion: serverVersion)
+    }
 
     struct Prepared: Sendable {
         let scope: String
@@ -66,7 +95,7 @@ enum CatalogQueries {
     /// The files' text, decoded once.
     private static let files: Result<[String: String], SchemaReflectionError> = {
         var texts: [String: String] = [:]
-        for name in Array(fragmentArguments.keys.map { "_" + $0 }) + ["scope"] + objectQueryNames {
+        for name in Array(fragmentArguments.keys.map { "_" + $0 }) + ["scope"] + objectQueryNames + recorderQueryNames {
             guard let text = EmbeddedQueries.text(name) else { return .failure(.missingQuery(name)) }
             texts[name] = text
         }
@@ -74,7 +103,15 @@ enum CatalogQueries {
     }()
 
     /// The fragments (`_NAME.sql`) and the names of their `@placeholders@`, in argument order.
-    static let fragmentArguments: [String: [String]] = ["acl": ["acl", "default", "owner"], "owner": ["owner"]]
+    static let fragmentArguments: [String: [String]] = [
+        "acl": ["acl", "default", "owner"], "owner": ["owner"],
+        "recorder_relation": ["oid", "nested"], "recorder_rows": ["oid"], "recorder_entry": ["classid", "objid"],
+        "recorder_objects": [], "closure": ["follow"],
+    ]
+
+    /// Fragments that are clauses (common table expressions), inserted as they are; every other
+    /// fragment is an expression and is inserted in parentheses.
+    static let clauseFragments: Set<String> = ["recorder_objects", "closure"]
 
     /// Expands the fragments and numbers the named parameters:
     /// - `{{acl: ACL; DEFAULT; OWNER}}`: `_acl.sql` with its three arguments;
@@ -83,6 +120,15 @@ enum CatalogQueries {
     ///   columns older servers do not have).
     /// `fragments` holds the fragment files' text by file name (`_acl`).
     static func prepare(name: String, text: String, fragments: [String: String], serverVersion: Int) throws -> CatalogQuery {
+        let sql = try expand(name: name, text: text, fragments: fragments, serverVersion: serverVersion)
+        let (numbered, parameters) = numberParameters(sql, scoped: false)
+        let (scoped, scopedParameters) = numberParameters(sql, scoped: true)
+        return CatalogQuery(name: name, sql: numbered, parameters: parameters, scopedSQL: scoped, scopedParameters: scopedParameters)
+    }
+
+    /// Expands the fragments and `{{since ...}}` of `text` (see `prepare`); a fragment's text may
+    /// hold more of them. `{{NAME:}}` is a fragment without arguments.
+    static func expand(name: String, text: String, fragments: [String: String], serverVersion: Int) throws -> String {
         var sql = text
         while let open = sql.range(of: "{{") {
             guard let close = sql.range(of: "}}", range: open.upperBound..<sql.endIndex),
@@ -95,7 +141,9 @@ enum CatalogQueries {
                 $0.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             let expanded: String
-            if let placeholders = fragmentArguments[head], arguments.count == placeholders.count, let fragment = fragments["_" + head] {
+            if let placeholders = fragmentArguments[head], arguments.count == placeholders.count || (placeholders.isEmpty && arguments == [""]),
+                let fragment = fragments["_" + head]
+            {
                 var text = fragment
                 for (placeholder, argument) in zip(placeholders, arguments) {
                     text = text.replacingOccurrences(of: "@\(placeholder)@", with: argument)
@@ -106,11 +154,9 @@ enum CatalogQueries {
             } else {
                 throw SchemaReflectionError.malformedResult(query: name, message: "unknown fragment {{\(head): ...}}")
             }
-            sql.replaceSubrange(open.lowerBound..<close.upperBound, with: "(" + expanded + ")")
+            sql.replaceSubrange(open.lowerBound..<close.upperBound, with: clauseFragments.contains(head) ? expanded : "(" + expanded + ")")
         }
-        let (numbered, parameters) = numberParameters(sql, scoped: false)
-        let (scoped, scopedParameters) = numberParameters(sql, scoped: true)
-        return CatalogQuery(name: name, sql: numbered, parameters: parameters, scopedSQL: scoped, scopedParameters: scopedParameters)
+        return sql
     }
 
     /// Replaces `:rels`, `:types`, ... (not `::casts`) with `$n::oid[]`, numbering by first use.

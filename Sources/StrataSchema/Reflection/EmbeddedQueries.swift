@@ -7,7 +7,12 @@ enum EmbeddedQueries {
     /// File name without `.sql` → its bytes.
     static let files: [String: [UInt8]] = [
         "_acl": PackageResources._acl_sql,
+        "_closure": PackageResources._closure_sql,
         "_owner": PackageResources._owner_sql,
+        "_recorder_entry": PackageResources._recorder_entry_sql,
+        "_recorder_objects": PackageResources._recorder_objects_sql,
+        "_recorder_relation": PackageResources._recorder_relation_sql,
+        "_recorder_rows": PackageResources._recorder_rows_sql,
         "collations": PackageResources.collations_sql,
         "columns": PackageResources.columns_sql,
         "constraints": PackageResources.constraints_sql,
@@ -21,6 +26,10 @@ enum EmbeddedQueries {
         "indexes": PackageResources.indexes_sql,
         "policies": PackageResources.policies_sql,
         "publications": PackageResources.publications_sql,
+        "recorder_all": PackageResources.recorder_all_sql,
+        "recorder_capture": PackageResources.recorder_capture_sql,
+        "recorder_entries": PackageResources.recorder_entries_sql,
+        "recorder_install": PackageResources.recorder_install_sql,
         "relations": PackageResources.relations_sql,
         "rules": PackageResources.rules_sql,
         "schemas": PackageResources.schemas_sql,
