@@ -1086,6 +1086,8 @@ def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vpr
                 shutil.rmtree(dest, ignore_errors=True)
                 shutil.copytree(mig, dest)
                 ctx.squashed[(n, keep)] = dest
+    if ver.status == "ok" and not ver.times:
+        ver.status, ver.reason = "skipped", "strata squash failed: nothing to verify"
     ctx.add(floor)
     ctx.add(sq)
     ctx.add(ver)

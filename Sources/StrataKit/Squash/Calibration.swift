@@ -17,7 +17,8 @@ import StrataSchema
 /// revisions ran on both builds, while the init revision holds the values of the day of the
 /// squash); `squash` builds the squashed history again (at the squash point the init revision
 /// is a dump of the original, so both sides hold the same values; only the kept revisions
-/// compute new ones, and they run on both sides).
+/// compute new ones, and they run on both sides), starting from a template copy of the squashed
+/// database at the init revision (`seed(copying:)`).
 final class Calibration {
     enum Side: String { case original, squashed }
 
@@ -55,12 +56,19 @@ final class Calibration {
 
     enum Point { case squashPoint, head }
 
+    /// Starts the second build from a copy of `template` (a database of the same history, at a
+    /// revision where both builds hold the same values), instead of from an empty database.
+    func seed(copying template: ConnectionString) throws {
+        guard database == nil, let name = template.database else { return }
+        database = try scratch.database("strata_calibration", template: name)
+    }
+
     /// The second build, brought forward to `point`.
     func build(at point: Point) throws -> PGConnection {
         let started = Date()
         defer { seconds += Date().timeIntervalSince(started) }
         if migrator == nil {
-            let made = try scratch.database("strata_calibration")
+            let made = try database ?? scratch.database("strata_calibration")
             database = made
             let connection = try PGConnection(made)
             self.connection = connection

@@ -184,8 +184,8 @@ public final class Squasher {
     /// Builds the squashed history on a second scratch database and compares it with the
     /// original at the squash point and at head; the init revision must pass the stairway check.
     /// The init revision is a dump of the original, so both sides hold the same values at the
-    /// squash point; data that differs at head is calibrated by building the squashed history
-    /// again (cheap: the init revision and the kept ones).
+    /// squash point; data that differs at head is calibrated by running the kept revisions again
+    /// on a copy of the squashed database at the init revision.
     private func prove(original: Migrator, squashPoint: String, squashedHistory: History, directory: MigrationDirectory) throws -> (Proof, [(String, Double)]) {
         let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
         let (proof, steps, _) = try prover.proveTimed(original: original, squashPoint: squashPoint, squashedHistory: squashedHistory,
