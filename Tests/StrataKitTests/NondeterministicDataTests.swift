@@ -110,4 +110,11 @@ final class NondeterministicDataTests: XCTestCase {
         }
         assertProofFails(r, mentioning: ["  ✗ squash point: ", "~ sequence public.events_id_seq: last value 2 → never called"])
     }
+
+    /// A column the init revision lost, in a table with volatile columns: the schema difference
+    /// is the finding (exit 1), and calibration does not trip over the missing column.
+    func testALostColumnNextToVolatileColumnsFails() throws {
+        let r = try verifyWithEditedInit(self, try squashed(), appendingToUp("ALTER TABLE public.events DROP COLUMN note;"))
+        assertProofFails(r, mentioning: ["  ✗ squash point: ", "public.events.note"])
+    }
 }

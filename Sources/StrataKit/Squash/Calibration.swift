@@ -116,9 +116,15 @@ final class Calibration {
         }
         // The side built twice: its first build is the expected or the actual database.
         let first = side == .original ? expected : actual
+        let other = side == .original ? actual : expected
         var explained = Set<ObjectID>()
         for table in dataTables {
+            // Only a table with the same columns everywhere: where they differ, the schema
+            // difference is the finding, and its data difference stays as it is.
             let columns = try Self.columns(of: table, on: first)
+            guard !columns.isEmpty, Set(columns) == Set(try Self.columns(of: table, on: other)),
+                Set(columns) == Set(try Self.columns(of: table, on: second))
+            else { continue }
             let firstHashes = try Self.columnHashes(table, columns, on: first)
             let secondHashes = try Self.columnHashes(table, columns, on: second)
             guard firstHashes.count == secondHashes.count else {
@@ -137,7 +143,7 @@ final class Calibration {
                 explained.insert(table)
                 continue
             }
-            let otherRows = try Self.projectionHash(table, compared, on: side == .original ? actual : expected)
+            let otherRows = try Self.projectionHash(table, compared, on: other)
             let names = volatile.map { "\(table.name).\($0)" }
             outcome.notCompared += names
             explained.insert(table)
@@ -187,11 +193,11 @@ final class Calibration {
         }
     }
 
-    /// The table's columns in their order, quoted.
+    /// The table's columns in their order, quoted (none when there is no such table).
     static func columns(of table: ObjectID, on connection: PGConnection) throws -> [String] {
         let result = try connection.query("""
             SELECT pg_catalog.quote_ident(attname) FROM pg_catalog.pg_attribute
-            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            WHERE attrelid = pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
             """, [table.name])
         return (0..<result.rowCount).compactMap { result[$0, 0] }
     }
