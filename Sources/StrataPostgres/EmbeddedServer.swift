@@ -149,6 +149,7 @@ public final class EmbeddedServer: ScratchServer {
     public func createDatabase(prefix: String, template: String?) throws -> ConnectionString {
         let name = ScratchSQL.uniqueName(prefix: prefix)
         _ = try withAdmin { admin in
+            if let template { try ScratchSQL.awaitNoSessions(template, on: admin) }
             try admin.execute(
                 ScratchSQL.create(name, template: template, fileCopy: true, serverVersion: admin.serverVersionNumber))
         }

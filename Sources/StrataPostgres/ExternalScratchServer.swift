@@ -32,6 +32,7 @@ public final class ExternalScratchServer: ScratchServer {
         defer { lock.unlock() }
         tracked.insert(name)
         do {
+            if let template { try ScratchSQL.awaitNoSessions(template, on: connection) }
             try connection.execute(
                 ScratchSQL.create(name, template: template, fileCopy: false, serverVersion: connection.serverVersionNumber))
         } catch {

@@ -42,20 +42,10 @@ enum ScratchSQL {
         return sql
     }
 
-    /// Drops `name`, disconnecting its sessions (`WITH (FORCE)` on 13+, `pg_terminate_backend` before).
-    ///
-    /// A client that just closed its connection leaves a backend that needs a moment to exit;
-    /// the server re-checks for such backends only every 100 ms, so DROP right after a close
-    /// would often sleep 100 ms. Waiting for them client-side first (up to 50 ms, polling at
-    /// 0.5 ms) makes the drop take milliseconds.
+    /// Drops `name`, disconnecting its sessions (`WITH (FORCE)` on 13+, `pg_terminate_backend`
+    /// before), after `awaitNoSessions` (which makes the drop take milliseconds).
     static func drop(_ name: String, on connection: PGConnection) throws {
-        let deadline = DispatchTime.now().uptimeNanoseconds + 50_000_000
-        while DispatchTime.now().uptimeNanoseconds < deadline {
-            let others = try connection.query(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
-            if others[0, 0] == "0" { break }
-            usleep(500)
-        }
+        try awaitNoSessions(name, on: connection)
         if connection.serverVersionNumber >= 130000 {
             try connection.execute("DROP DATABASE IF EXISTS \(quoteIdentifier(name)) WITH (FORCE)")
         } else {
@@ -63,6 +53,20 @@ enum ScratchSQL {
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
                 [name])
             try connection.execute("DROP DATABASE IF EXISTS \(quoteIdentifier(name))")
+        }
+    }
+
+    /// Waits (up to 50 ms, polling at 0.5 ms) until no other session is on database `name`:
+    /// after a client closed its connection its backend needs a moment to exit, and DROP
+    /// DATABASE or CREATE DATABASE ... TEMPLATE `name` would otherwise sleep 100 ms (the server
+    /// re-checks only that often).
+    static func awaitNoSessions(_ name: String, on connection: PGConnection) throws {
+        let deadline = DispatchTime.now().uptimeNanoseconds + 50_000_000
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            let others = try connection.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
+            if others[0, 0] == "0" { break }
+            usleep(500)
         }
     }
 

@@ -101,7 +101,7 @@ struct EquivalenceProver {
             connection = try PGConnection(database)
             migrator = try Migrator(connection: connection, history: squashedHistory, options: MigrateOptions(versionTable: versionTable),
                                     directoryDisplay: directoryDisplay)
-            step("copy the init revision's database (for calibration)")
+            step("copy the init database for calibration")
         }
         if squashedHistory.count > 1 {
             // The original first: a kept revision that fails there is broken on its own (exit 3).
