@@ -47,6 +47,14 @@ struct DetectionCase {
             return holds[condition] ?? false
         }
     }
+
+    /// Prints how many cases `test` ran on this server (`scripts/test-matrix.sh` reads the line):
+    /// a case newer than the server, or needing a build option it lacks, is left out.
+    static func report(_ test: String, ran cases: [DetectionCase]) throws {
+        let skipped = all.filter { detection in !cases.contains { $0.name == detection.name } }.map(\.name)
+        print("matrix-cases \(test): \(cases.count) of \(all.count) cases on PostgreSQL \(try TestServer.major())"
+            + (skipped.isEmpty ? "" : " (not on this server: \(skipped.joined(separator: ", ")))"))
+    }
 }
 
 extension DetectionCase {

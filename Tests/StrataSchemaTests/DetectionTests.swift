@@ -16,6 +16,7 @@ final class DetectionTests: XCTestCase {
     func testEveryCase() throws {
         var failures: [String] = []
         let cases = try DetectionCase.supported()
+        try DetectionCase.report("detection", ran: cases)
         for detection in cases {
             for role in detection.roles { try ensureRole(role) }
             let options = ReflectionOptions(includeData: detection.data)

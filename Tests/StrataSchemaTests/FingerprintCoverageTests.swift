@@ -14,6 +14,7 @@ final class FingerprintCoverageTests: XCTestCase {
     func testFingerprintsTellApartWhatReflectionDoes() throws {
         var failures: [String] = []
         let cases = try DetectionCase.supported()
+        try DetectionCase.report("fingerprint", ran: cases)
         for detection in cases {
             for role in detection.roles { try ensureRole(role) }
             do {
