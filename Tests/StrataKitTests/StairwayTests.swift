@@ -92,6 +92,35 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(row[0, 0].flatMap { StepRecorder.Entry($0) }?.identity, "rows of table public.never_written")
     }
 
+    /// With event triggers switched off for the database (PostgreSQL 17's `event_triggers`), the
+    /// recorder would record nothing: it is not installed and every step is scanned.
+    func testRecorderStepsAsideWhenEventTriggersAreOff() throws {
+        guard try TestServer.major() >= 17 else { throw XCTSkip("event_triggers is new in PostgreSQL 17") }
+        let database = try freshDatabase(self)
+        let admin = try PGConnection(database)
+        try admin.execute("ALTER DATABASE \(quoteIdentifier(database.database ?? "")) SET event_triggers = off")
+        admin.close()
+        let connection = try PGConnection(database)
+        defer { connection.close() }
+        XCTAssertFalse(try StepRecorder.install(on: connection))
+        XCTAssertEqual(try connection.query("SELECT count(*) FROM pg_catalog.pg_event_trigger")[0, 0], "0")
+    }
+
+    /// A server error the recorder does not expect is not a failed stairway: install leaves
+    /// nothing behind and says why (the caller scans every step and reports it).
+    func testRecorderInstallFailureIsReportedNotFatal() throws {
+        let connection = try PGConnection(try freshDatabase(self))
+        defer { connection.close() }
+        try connection.execute("CREATE TABLE information_schema.strata_stairway_log (x int)")
+        XCTAssertThrowsError(try StepRecorder.install(on: connection)) { error in
+            guard let unavailable = error as? StepRecorder.Unavailable else { return XCTFail("\(error)") }
+            XCTAssertTrue(unavailable.reason.contains("42P07"), unavailable.reason)
+            XCTAssertTrue("\(unavailable)".contains("every step was scanned instead"), "\(unavailable)")
+        }
+        XCTAssertEqual(try connection.query("SELECT count(*) FROM pg_catalog.pg_event_trigger")[0, 0], "0")
+        XCTAssertEqual(try connection.query("SELECT 1")[0, 0], "1")
+    }
+
     func testStretchesTakeAboutAsLong() {
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 100, jobs: 1), [0..<100])
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 20, jobs: 4), [0..<20])  // too short to cut

@@ -46,6 +46,8 @@ public struct StairwayVerifier {
         public var failedRevisions: [String]
         public var findings: [Finding]
         public var seconds: Double
+        /// What the user should know about how the check ran (not findings: they do not fail it).
+        public var notes: [String] = []
         public var passed: Bool { findings.isEmpty }
     }
 
@@ -87,6 +89,8 @@ public struct StairwayVerifier {
         let tracker: ChangeTracker
         /// Event triggers record what each step touched (`StepRecorder`); else every step is scanned.
         private(set) var recording = false
+        /// Why the recorder could not be installed, when the user should hear of it.
+        private(set) var recorderNote: String?
         let reset: String
         init(_ database: ConnectionString) throws {
             self.database = database
@@ -101,7 +105,12 @@ public struct StairwayVerifier {
 
         /// Installs the recorder (when the server lets us).
         func record() throws {
-            recording = try StepRecorder.install(on: connection)
+            do {
+                recording = try StepRecorder.install(on: connection)
+            } catch let unavailable as StepRecorder.Unavailable {
+                recording = false
+                recorderNote = unavailable.description
+            }
         }
     }
 
@@ -272,6 +281,7 @@ public struct StairwayVerifier {
         var checked = 0
         /// An up failed: later revisions build on it, so the stairway cannot go on.
         var halted = false
+        var notes: [String] = []
     }
 
     /// Counts the revisions every job has done, for `progress`.
@@ -341,6 +351,7 @@ public struct StairwayVerifier {
             report.checked += result.checked
             report.findings += result.findings
             report.failedRevisions += result.failed.filter { !report.failedRevisions.contains($0) }
+            report.notes += result.notes.filter { !report.notes.contains($0) }
             if result.halted { break }  // later stretches built on what failed
         }
         report.seconds = Date().timeIntervalSince(started)
@@ -404,7 +415,9 @@ public struct StairwayVerifier {
             return Stretch(findings: [Finding(revision: revision.id, file: file(revision), kind: .error, message: message)],
                            failed: [revision.id], checked: 0, halted: true)
         }
-        return session.recording ? try runFingerprinted(session, range, progress, mark: time) : try runReflecting(session, range, progress)
+        var stretch = session.recording ? try runFingerprinted(session, range, progress, mark: time) : try runReflecting(session, range, progress)
+        if let note = session.recorderNote { stretch.notes.append(note) }
+        return stretch
     }
 
     /// Tests set this to check the path servers without event triggers take.

@@ -42,19 +42,39 @@ final class StepRecorder {
     /// The first column's name in the capture's result: how the caller finds it among the step's results.
     static let marker = "strata_stairway_kind"
 
-    /// Installs the event triggers and prepares the capture query; false when the user may not.
+    /// The recorder could not be installed for a reason the user should hear of (a server error
+    /// other than the expected ones): the caller scans every step instead and reports `reason`.
+    struct Unavailable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String {
+            "the stairway recorder could not be installed (\(reason)); every step was scanned instead, which is slower"
+        }
+    }
+
+    /// Installs the event triggers and prepares the capture query. False, for the caller to scan
+    /// every step, where the recorder cannot work and that is expected: the user is not a
+    /// superuser, the template has no PL/pgSQL (42704) or the server refuses after all (42501),
+    /// or event triggers are switched off (`event_triggers = off`, PostgreSQL 17+: they would
+    /// record nothing). Any other server error throws `Unavailable` after removing what was
+    /// installed: the scan still gives the right answer, and the user hears why it was slower
+    /// (the matrix tests install the recorder on every supported major, so a version gap in its
+    /// SQL fails there rather than only slowing users down). Other errors (a lost connection) throw.
     static func install(on connection: PGConnection) throws -> Bool {
-        let superuser = try connection.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")[0, 0] == "t"
-        guard superuser else { return false }
+        let settings = try connection.query("""
+            SELECT rolsuper, pg_catalog.current_setting('event_triggers', true)
+            FROM pg_catalog.pg_roles WHERE rolname = current_user
+            """)
+        guard settings[0, 0] == "t", settings[0, 1] != "off" else { return false }
         do {
             try connection.execute(try sql("recorder_install", on: connection))
             try prepareCapture(on: connection)
             return true
-        } catch let error as PostgresError where error.kind == .server && ["42704", "42501"].contains(error.sqlState) {
-            // No PL/pgSQL in the template (42704), or not allowed after all (42501): scanning still
-            // works. Any other error is strata's own and is not hidden behind the slower path.
+        } catch let error as PostgresError where error.kind == .server {
             _ = try? connection.execute("ROLLBACK")
-            return false
+            if ["42704", "42501"].contains(error.sqlState) { return false }
+            // The install script commits as a whole; the capture is prepared after it.
+            _ = try? connection.execute("DROP EVENT TRIGGER IF EXISTS strata_stairway_ddl; DROP EVENT TRIGGER IF EXISTS strata_stairway_drop")
+            throw Unavailable(reason: error.description)
         }
     }
 

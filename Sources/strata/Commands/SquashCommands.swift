@@ -242,6 +242,7 @@ struct VerifyStairway: ParsableCommand {
         }
         let report = try verifier.run(since: since)
         clearProgress()
+        if !global.quiet { for note in report.notes { printError("strata: note: \(note)") } }
         if format == .json {
             write(JSONText.encode(report))
         } else {
