@@ -37,7 +37,7 @@ final class ChangeTracker {
         let execute = "EXECUTE strata_touched('\(window)', \(array(CatalogRef.pgClass)), \(array(CatalogRef.pgType)), "
             + "\(array(CatalogRef.pgProc)), \(array(CatalogRef.pgNamespace)), \(array(CatalogRef.pgExtension)))"
         func prepare() throws {
-            let sql = try CatalogQueries.render(sql: Self.sql, serverVersion: connection.serverVersionNumber)
+            let sql = try CatalogQueries.render(name: "tracker_touched", serverVersion: connection.serverVersionNumber)
             try connection.execute("PREPARE strata_touched(text, oid[], oid[], oid[], oid[], oid[]) AS " + sql)
             prepared = true
         }
@@ -65,46 +65,4 @@ final class ChangeTracker {
         guard let result = results.last(where: { $0.columnNames == ["strata_written_relid"] }) else { return [] }
         return Set(result.rows.compactMap { $0[0].flatMap { UInt32($0) }.map(CatalogRef.relation) })
     }
-
-    static let sql = """
-        WITH RECURSIVE seeds(classid, objid) AS (
-            SELECT 'pg_class'::regclass::oid, oid FROM pg_catalog.pg_class WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, attrelid FROM pg_catalog.pg_attribute WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, adrelid FROM pg_catalog.pg_attrdef WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, indrelid FROM pg_catalog.pg_index WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, conrelid FROM pg_catalog.pg_constraint WHERE conrelid <> 0 AND age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_type'::regclass::oid, contypid FROM pg_catalog.pg_constraint WHERE contypid <> 0 AND age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, tgrelid FROM pg_catalog.pg_trigger WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, polrelid FROM pg_catalog.pg_policy WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, ev_class FROM pg_catalog.pg_rewrite WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, seqrelid FROM pg_catalog.pg_sequence WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, inhrelid FROM pg_catalog.pg_inherits WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, partrelid FROM pg_catalog.pg_partitioned_table WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, stxrelid FROM pg_catalog.pg_statistic_ext WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_type'::regclass::oid, oid FROM pg_catalog.pg_type WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_type'::regclass::oid, enumtypid FROM pg_catalog.pg_enum WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_type'::regclass::oid, rngtypid FROM pg_catalog.pg_range WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_proc'::regclass::oid, oid FROM pg_catalog.pg_proc WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_namespace'::regclass::oid, oid FROM pg_catalog.pg_namespace WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_extension'::regclass::oid, oid FROM pg_catalog.pg_extension WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_default_acl'::regclass::oid, oid FROM pg_catalog.pg_default_acl WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_collation'::regclass::oid, oid FROM pg_catalog.pg_collation WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_catalog.pg_ts_dict WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_catalog.pg_ts_config WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_ts_config'::regclass::oid, mapcfg FROM pg_catalog.pg_ts_config_map WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_publication'::regclass::oid, prpubid FROM pg_catalog.pg_publication_rel WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_foreign_data_wrapper'::regclass::oid, oid FROM pg_catalog.pg_foreign_data_wrapper WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_foreign_server'::regclass::oid, oid FROM pg_catalog.pg_foreign_server WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, ftrelid FROM pg_catalog.pg_foreign_table WHERE age(xmin) <= age($1::xid)
-            UNION SELECT classoid, objoid FROM pg_catalog.pg_description WHERE age(xmin) <= age($1::xid)
-            UNION SELECT 'pg_class'::regclass::oid, r FROM unnest($2::oid[]) r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = r)
-            UNION SELECT 'pg_type'::regclass::oid, t FROM unnest($3::oid[]) t WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = t)
-            UNION SELECT 'pg_proc'::regclass::oid, f FROM unnest($4::oid[]) f WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE oid = f)
-            UNION SELECT 'pg_namespace'::regclass::oid, n FROM unnest($5::oid[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE oid = n)
-            UNION SELECT 'pg_extension'::regclass::oid, e FROM unnest($6::oid[]) e WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE oid = e)
-        ), {{closure: d.deptype IN ('n', 'a') OR (d.deptype = 'i' AND d.classid = 'pg_class'::regclass)}}
-        SELECT DISTINCT classid::text, objid::text FROM closure
-        """
 }

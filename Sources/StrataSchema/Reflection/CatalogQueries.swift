@@ -39,10 +39,12 @@ public enum CatalogQueries {
         "event_triggers", "text_search_dictionaries", "text_search_configurations", "publications",
     ]
 
-    /// The stairway recorder's statements (StrataKit's `StepRecorder`), read through `render`:
-    /// the install script (log table, event triggers, fingerprint function), the capture run at
-    /// the end of every step, the entries of given objects, and the entries of a whole database.
-    public static let recorderQueryNames = ["recorder_install", "recorder_capture", "recorder_entries", "recorder_all"]
+    /// The stairway's statements, read through `render`: the recorder's (StrataKit's
+    /// `StepRecorder`: the install script with the log table, event triggers and fingerprint
+    /// function, the capture run at the end of every step, the entries of given objects, and the
+    /// entries of a whole database) and the scan of what a step wrote (`ChangeTracker`), for
+    /// servers where the recorder cannot run.
+    public static let recorderQueryNames = ["recorder_install", "recorder_capture", "recorder_entries", "recorder_all", "tracker_touched"]
 
     /// The text of query file `name` (one of `recorderQueryNames`) for a server version
     /// (`server_version_num`): fragments and `{{since ...}}` expanded, nothing else changed

@@ -38,6 +38,7 @@ enum EmbeddedQueries {
         "statistics": PackageResources.statistics_sql,
         "text_search_configurations": PackageResources.text_search_configurations_sql,
         "text_search_dictionaries": PackageResources.text_search_dictionaries_sql,
+        "tracker_touched": PackageResources.tracker_touched_sql,
         "triggers": PackageResources.triggers_sql,
         "types": PackageResources.types_sql,
     ]
