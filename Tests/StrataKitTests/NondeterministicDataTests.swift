@@ -33,7 +33,9 @@ final class NondeterministicDataTests: XCTestCase {
             c timestamptz NOT NULL DEFAULT clock_timestamp()
         );
         INSERT INTO settings (key, value) VALUES ('secret', md5(random()::text)), ('mode', 'on');
-        """, "DROP TABLE settings;"),
+        CREATE TABLE plans (code text PRIMARY KEY, valid_from date NOT NULL DEFAULT CURRENT_DATE, starts date NOT NULL);
+        INSERT INTO plans (code, starts) VALUES ('basic', '2024-01-01'), ('pro', '2024-06-01');
+        """, "DROP TABLE plans;\nDROP TABLE settings;"),
         ("ALTER TABLE events ADD COLUMN note text;", "ALTER TABLE events DROP COLUMN note;"),
         ("INSERT INTO events (tag) SELECT 'k' || g FROM generate_series(1, 3) g;", "DELETE FROM events WHERE tag LIKE 'k%';"),
         ("""
@@ -109,6 +111,46 @@ final class NondeterministicDataTests: XCTestCase {
                 .filter { !$0.contains("setval('public.events_id_seq'") }.joined(separator: "\n")
         }
         assertProofFails(r, mentioning: ["  ✗ squash point: ", "~ sequence public.events_id_seq: last value 2 → never called"])
+    }
+
+    /// A value that depends on the day (`CURRENT_DATE`) agrees between two builds made the same
+    /// day, so calibration builds in a time zone where it is another day: `verify squash` on a
+    /// later day than the squash passes. The init revision with yesterday's date is the file a
+    /// squash yesterday would have written.
+    func testVerifyOnALaterDayPassesOnDayValues() throws {
+        let r = try verifyWithEditedInit(self, try squashed(), appendingToUp("UPDATE public.plans SET valid_from = valid_from - 1;"))
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("public.plans.valid_from"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("public.plans.starts"), r.stdout)
+    }
+
+    /// ... and a changed constant date next to it still fails.
+    func testAChangedDateNextToADayValueStillFails() throws {
+        let r = try verifyWithEditedInit(
+            self, try squashed(), appendingToUp("UPDATE public.plans SET valid_from = valid_from - 1, starts = '2024-02-01' WHERE code = 'basic';"))
+        assertProofFails(r, mentioning: [
+            "  ✗ squash point: ", "~ data public.plans: the compared columns (code, starts) hold other values (same row count; not compared: valid_from)",
+        ])
+    }
+
+    /// The calibration's zone is another day than the server's at any hour, in any zone, at
+    /// least an hour from midnight, and a zone PostgreSQL has (UTC-12 to UTC+14).
+    func testTheCalibrationZoneIsAlwaysAnotherDay() throws {
+        for offset in -12...14 {
+            for hour in 0...23 {
+                let zone = Calibration.anotherDayZone(hour: hour, offset: offset)
+                let target: Int
+                if zone == "UTC" {
+                    target = 0
+                } else {
+                    let hours = try XCTUnwrap(Int(zone.dropFirst("Etc/GMT".count)), zone)
+                    target = -hours
+                }
+                XCTAssertTrue((-12...14).contains(target), "\(hour) h at \(offset): \(zone)")
+                let there = hour + (target - offset)  // hours from this midnight, in the other zone
+                XCTAssertTrue((25...).contains(there) || (...(-2)).contains(there), "\(hour) h at \(offset): \(zone) gives \(there)")
+            }
+        }
     }
 
     /// A column the init revision lost, in a table with volatile columns: the schema difference

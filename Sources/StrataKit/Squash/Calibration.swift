@@ -11,7 +11,8 @@ import StrataSchema
 /// a column whose values differ between those two builds of the *same* history is
 /// nondeterministic. It is left out of that table's comparison and named in the report; the
 /// row count and every other column are still compared. A sequence whose position differs
-/// between the two builds is left out the same way.
+/// between the two builds is left out the same way. The second build runs where it is another
+/// day (`connectOnAnotherDay`), so values that depend on the day are found too.
 ///
 /// Which side is built again: `verify squash` builds the original history again (its squashed
 /// revisions ran on both builds, while the init revision holds the values of the day of the
@@ -70,7 +71,7 @@ final class Calibration {
         if migrator == nil {
             let made = try database ?? scratch.database("strata_calibration")
             database = made
-            let connection = try PGConnection(made)
+            let connection = try Self.connectOnAnotherDay(made)
             self.connection = connection
             migrator = try Migrator(connection: connection, history: history, options: MigrateOptions(versionTable: versionTable),
                                     directoryDisplay: directoryDisplay)
@@ -78,6 +79,33 @@ final class Calibration {
         guard let migrator else { throw StrataError.environment("the calibration build has no database") }
         _ = try migrator.upgrade(to: point == .head ? "head" : squashPoint)
         return migrator.connection
+    }
+
+    /// Connects to `database` in a session time zone where it is another day than in the
+    /// server's own (the zone the first build ran in), at least an hour away from midnight: a
+    /// value that depends on the day (`CURRENT_DATE`, `now()::date`) then differs between the
+    /// two builds like any other value computed at build time, instead of agreeing on the day of
+    /// the squash and failing every `verify squash` on a later day. The zone is a session
+    /// default (a startup option), so the migrator's `RESET ALL` between revisions keeps it.
+    /// Values compared are read in UTC, so an instant reads the same in either zone.
+    static func connectOnAnotherDay(_ database: ConnectionString) throws -> PGConnection {
+        let probe = try PGConnection(database)
+        let row = try probe.query(
+            "SELECT extract(hour FROM localtimestamp)::int, floor(extract(timezone FROM now()) / 3600)::int")
+        probe.close()
+        guard let hour = row[0, 0].flatMap({ Int($0) }), let offset = row[0, 1].flatMap({ Int($0) }) else {
+            throw StrataError.environment("the calibration build could not read the server's time zone")
+        }
+        return try PGConnection(database, options: ["TimeZone": anotherDayZone(hour: hour, offset: offset)])
+    }
+
+    /// A zone (UTC-12 to UTC+14, whole hours) where, when it is `hour` o'clock at UTC offset
+    /// `offset` (hours), it is 01:00-ish the next day or 22:00-ish the day before; one of the two
+    /// is always in range (the zones span 26 hours).
+    static func anotherDayZone(hour: Int, offset: Int) -> String {
+        let target = hour >= offset + 11 ? offset + 25 - hour : offset - hour - 2
+        // The Etc/GMT names count hours west of Greenwich as positive.
+        return target == 0 ? "UTC" : "Etc/GMT\(target > 0 ? "-" : "+")\(abs(target))"
     }
 
     // MARK: - Explaining differences
