@@ -34,9 +34,11 @@ for major in "$@"; do
     STRATA_POSTGRES=$major "$swift" test --skip-build --filter "$(filter_of "$group")" >"$log" 2>&1
     code=$?
     # XCTest's last "Executed N tests, with M failures" line is the total of the selection.
-    summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1)
+    # ("Executed 17 tests, with 1 test skipped and 0 failures" when a test skips itself.)
+    summary=$(grep -E "Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" "$log" | tail -n 1)
     executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-    failures=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+    failures=$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$summary")
+    skipped=$(grep -oE "[0-9]+ tests? skipped" <<<"$summary" | grep -oE "^[0-9]+")
     failed=$(grep -cE "^Test Case '.*' failed" "$log")
     if [ -z "$summary" ]; then
       result[$major,$group]="no result (exit $code)"
@@ -46,6 +48,7 @@ for major in "$@"; do
       status=1
     else
       result[$major,$group]="passed $executed"
+      [ -n "$skipped" ] && result[$major,$group]+=" ($skipped skipped)"
     fi
     # The table-driven tests print how many of their cases this server runs (newer ones are left out).
     cases=$(grep -m 1 -oE "^matrix-cases [a-z]+: [0-9]+ of [0-9]+" "$log" | sed -E 's/.*: ([0-9]+) of ([0-9]+)/\1\/\2/')
