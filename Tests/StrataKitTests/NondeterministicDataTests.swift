@@ -24,6 +24,8 @@ final class NondeterministicDataTests: XCTestCase {
         INSERT INTO events (tag, label) VALUES ('a', 'r' || now()::text), ('b', 'fixed');
         CREATE TABLE kinds (code text PRIMARY KEY, name text NOT NULL);
         INSERT INTO kinds VALUES ('x', 'Ex'), ('y', 'Why');
+        CREATE TABLE ranks (id serial PRIMARY KEY, name text NOT NULL);
+        INSERT INTO ranks (name) SELECT n FROM unnest(ARRAY['a', 'b', 'c', 'd', 'e', 'f']) n ORDER BY random();
         """, "DROP TABLE kinds;\nDROP TABLE events;\nDROP EXTENSION \"uuid-ossp\";"),
         ("""
         CREATE TABLE settings (
@@ -33,7 +35,10 @@ final class NondeterministicDataTests: XCTestCase {
             c timestamptz NOT NULL DEFAULT clock_timestamp()
         );
         INSERT INTO settings (key, value) VALUES ('secret', md5(random()::text)), ('mode', 'on');
-        CREATE TABLE plans (code text PRIMARY KEY, valid_from date NOT NULL DEFAULT CURRENT_DATE, starts date NOT NULL);
+        CREATE TABLE plans (
+            code text PRIMARY KEY, valid_from date NOT NULL DEFAULT CURRENT_DATE, starts date NOT NULL,
+            launch timestamptz NOT NULL DEFAULT '2024-03-01 12:00'
+        );
         INSERT INTO plans (code, starts) VALUES ('basic', '2024-01-01'), ('pro', '2024-06-01');
         """, "DROP TABLE plans;\nDROP TABLE settings;"),
         ("ALTER TABLE events ADD COLUMN note text;", "ALTER TABLE events DROP COLUMN note;"),
@@ -53,6 +58,7 @@ final class NondeterministicDataTests: XCTestCase {
     private static let volatileAtSquashPoint = [
         "public.events.at", "public.events.u", "public.events.v", "public.events.r", "public.events.x", "public.events.label",
         "public.settings.value", "public.settings.at", "public.settings.c",
+        "public.ranks (whole rows: its values pair up differently in two builds)",
     ]
     private static let volatileKeptOnly = ["public.audit.at", "public.settings.updated"]
 
@@ -129,8 +135,31 @@ final class NondeterministicDataTests: XCTestCase {
         let r = try verifyWithEditedInit(
             self, try squashed(), appendingToUp("UPDATE public.plans SET valid_from = valid_from - 1, starts = '2024-02-01' WHERE code = 'basic';"))
         assertProofFails(r, mentioning: [
-            "  ✗ squash point: ", "~ data public.plans: the compared columns (code, starts) hold other values (same row count; not compared: valid_from)",
+            "  ✗ squash point: ", "~ data public.plans: the compared columns (code, starts, launch) hold other values (same row count; not compared: valid_from)",
         ])
+    }
+
+    /// A `timestamptz` read from a literal without zone changes with the session's zone, not
+    /// with the day: a changed one next to a day value still fails.
+    func testAChangedZoneDependentValueNextToADayValueStillFails() throws {
+        let r = try verifyWithEditedInit(
+            self, try squashed(), appendingToUp("UPDATE public.plans SET valid_from = valid_from - 1, launch = launch + interval '1 hour';"))
+        assertProofFails(r, mentioning: [
+            "  ✗ squash point: ", "~ data public.plans: the compared columns (code, starts, launch) hold other values (same row count; not compared: valid_from)",
+        ])
+    }
+
+    /// Rows whose values pair up differently in every build (`id` numbered in `random()` order)
+    /// are compared column by column: a lost row still fails.
+    func testALostRowWhereRowsPairUpDifferentlyStillFails() throws {
+        let r = try verifyWithEditedInit(self, try squashed(), appendingToUp("DELETE FROM public.ranks WHERE name = 'c';"))
+        assertProofFails(r, mentioning: ["  ✗ squash point: ", "~ data public.ranks: rows 6 → 5"])
+    }
+
+    /// ... and so does a changed value in one of those columns.
+    func testAChangedValueWhereRowsPairUpDifferentlyStillFails() throws {
+        let r = try verifyWithEditedInit(self, try squashed(), appendingToUp("UPDATE public.ranks SET name = 'z' WHERE name = 'c';"))
+        assertProofFails(r, mentioning: ["  ✗ squash point: ", "~ data public.ranks: column name holds other values (same row count)"])
     }
 
     /// The calibration's zone is another day than the server's at any hour, in any zone, at
@@ -149,6 +178,22 @@ final class NondeterministicDataTests: XCTestCase {
                 XCTAssertTrue((-12...14).contains(target), "\(hour) h at \(offset): \(zone)")
                 let there = hour + (target - offset)  // hours from this midnight, in the other zone
                 XCTAssertTrue((25...).contains(there) || (...(-2)).contains(there), "\(hour) h at \(offset): \(zone) gives \(there)")
+            }
+        }
+    }
+
+    /// The same-day zone is an hour off and the same day, but at the very ends of the range.
+    func testTheSameDayZoneIsAnHourOffOnTheSameDay() throws {
+        for offset in -12...14 {
+            for hour in 0...23 {
+                let zone = Calibration.sameDayZone(hour: hour, offset: offset)
+                let target = zone == "UTC" ? 0 : -(try XCTUnwrap(Int(zone.dropFirst("Etc/GMT".count)), zone))
+                XCTAssertTrue((-12...14).contains(target), "\(hour) h at \(offset): \(zone)")
+                XCTAssertEqual(abs(target - offset), 1, "\(hour) h at \(offset): \(zone)")
+                let there = hour + (target - offset)
+                if !((offset == -12 && hour >= 22) || (offset == 14 && hour < 2)) {
+                    XCTAssertTrue((1...22).contains(there), "\(hour) h at \(offset): \(zone) gives \(there)")
+                }
             }
         }
     }
