@@ -1303,9 +1303,16 @@ def rev_id(seed: int, i: int) -> str:
     return hashlib.sha256(f"strata-bench:{seed}:{i}".encode()).hexdigest()[:12]
 
 
+# In the volatile variant, the share of revisions whose down forgets its last statement (real
+# histories: 10-15 % of downs are broken, and nobody notices until a downgrade).
+BROKEN_DOWNS = 0.12
+
+
 def generate(n: int, seed: int = DEFAULT_SEED, volatile: bool = False) -> list[Revision]:
     """The first n revisions of the history for `seed` (a prefix of any longer one). With
-    `volatile`, the same history whose seed rows take now() and gen_random_uuid() values."""
+    `volatile`, the same history shaped like a real one: its seed rows take now() and
+    gen_random_uuid() values, and about BROKEN_DOWNS of its downs leave something behind (the
+    ups are the same; a random stream of its own picks the broken downs)."""
     rng = random.Random(seed)
     m = Model(rng)
     m.volatile_seeds = volatile
@@ -1345,6 +1352,12 @@ def generate(n: int, seed: int = DEFAULT_SEED, volatile: bool = False) -> list[R
         revs.append(Revision(i, rid, revs[-1].id if revs else None, msg,
                              created.strftime("%Y-%m-%dT%H:%M:%SZ"), kind, up, down,
                              transactional))
+    if volatile:
+        broken = random.Random(f"broken-downs:{seed}")
+        for r in revs:
+            if broken.random() < BROKEN_DOWNS and r.down:
+                # the down forgets its last statement, or does nothing at all
+                r.down = r.down[:-1] if len(r.down) > 1 else ["SELECT 1;"]
     return revs
 
 
