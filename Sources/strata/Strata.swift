@@ -11,7 +11,7 @@ struct Strata: ParsableCommand {
         version: StrataVersion.string,
         subcommands: [
             Init.self, New.self, Lint.self, Hash.self, HistoryCommand.self, Graph.self, Rebase.self,
-            Upgrade.self, Downgrade.self, Current.self, Stamp.self, Squash.self, Verify.self, Archive.self, Server.self, Schema.self,
+            Upgrade.self, Downgrade.self, Current.self, Stamp.self, Squash.self, Verify.self, Archive.self, Deployed.self, Server.self, Schema.self,
         ]
     )
 }
@@ -26,6 +26,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The archive directory (overrides the config).", valueName: "dir"))
     var archive: String?
+
+    @Option(name: .customLong("history-format"), help: ArgumentHelp("The history's layout (overrides the config's `format`): \(HistoryFormat.names).", valueName: "name"))
+    var historyFormat: String?
 
     @Option(name: .customLong("database-url"), help: ArgumentHelp("The database URL (else the variable the config names, default DATABASE_URL).", valueName: "url"))
     var databaseURL: String?
@@ -46,7 +49,11 @@ struct GlobalOptions: ParsableArguments {
     func load() throws -> Configuration {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var configuration = try Configuration.load(explicit: config.map { Configuration.resolve($0, against: cwd) }, from: cwd)
-        if let migrations { configuration.migrationsDirectory = Configuration.resolve(migrations, against: cwd) }
+        if let historyFormat { configuration.format = try HistoryFormat(name: historyFormat) }
+        if let migrations {
+            configuration.migrationsDirectory = Configuration.resolve(migrations, against: cwd)
+            configuration.migrationsSet = true
+        }
         if let archive { configuration.archiveDirectory = Configuration.resolve(archive, against: cwd) }
         if let postgres {
             guard !postgres.isEmpty else { throw StrataError.usage("--postgres is empty; expected a major version such as 17 or a binary directory") }

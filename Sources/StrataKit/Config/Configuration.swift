@@ -24,12 +24,27 @@ public struct Configuration: Sendable {
     /// major version (`"17"`) or an absolute binary directory. `nil`: `$STRATA_POSTGRES`, else
     /// the newest installed. From `--postgres`, else `[server] postgres`.
     public var postgres: String?
+    /// The layout of the history (`format = "…"`): strata's own, or a tool's (issue 12).
+    public var format: HistoryFormat = .strata
+    /// Flyway placeholders (`[placeholders]`).
+    public var placeholders: [String: String] = [:]
+    /// The tool's bookkeeping table on deployed databases, optionally `schema.table`
+    /// (`[deployed] table`); `nil`: the tool's default.
+    public var deployedTable: String?
+    /// Whether `migrations` was set (in the file or by a flag); else a tool format's default
+    /// directory applies.
+    public var migrationsSet = false
+
+    public var formatSettings: FormatSettings { FormatSettings(placeholders: placeholders) }
+
+    /// The tool's bookkeeping table for `deployed`, as configured or the tool's default.
+    public var bookkeepingTable: String? { deployedTable ?? format.defaultTable }
 
     /// Keys a config file may hold.
     public static let knownKeys: Set<String> = [
         "migrations", "archive", "database.url_env", "database.version_table",
         "database.lock_timeout", "database.statement_timeout", "scratch.url", "scratch.url_env",
-        "server.postgres",
+        "server.postgres", "format", "deployed.table",
     ]
 
     /// The defaults when there is no config file: `./migrations` and `./archive`.
@@ -77,6 +92,13 @@ public struct Configuration: Sendable {
         config.file = url.standardizedFileURL
         for key in entries.keys.sorted() {
             guard let entry = entries[key] else { continue }
+            if key.hasPrefix("placeholders.") {
+                guard case .string(let value) = entry.value else {
+                    throw .configuration(file: display, line: entry.line, message: "`\(key)` must be a quoted string")
+                }
+                config.placeholders[String(key.dropFirst("placeholders.".count))] = value
+                continue
+            }
             guard knownKeys.contains(key) else {
                 throw .configuration(file: display, line: entry.line, message: "unknown setting `\(key)`; expected one of: \(knownKeys.sorted().joined(separator: ", "))")
             }
@@ -91,7 +113,15 @@ public struct Configuration: Sendable {
                 throw .configuration(file: display, line: entry.line, message: "`\(key)` must be a quoted string")
             }
             switch key {
-            case "migrations": config.migrationsDirectory = resolve(value, against: base)
+            case "migrations":
+                config.migrationsDirectory = resolve(value, against: base)
+                config.migrationsSet = true
+            case "format":
+                guard let format = HistoryFormat(rawValue: value) else {
+                    throw .configuration(file: display, line: entry.line, message: "unknown format `\(value)`; expected one of: \(HistoryFormat.names)")
+                }
+                config.format = format
+            case "deployed.table": config.deployedTable = value
             case "archive": config.archiveDirectory = resolve(value, against: base)
             case "database.url_env": config.databaseURLVariable = value
             case "database.version_table": config.versionTable = value
@@ -107,7 +137,34 @@ public struct Configuration: Sendable {
             default: break
             }
         }
+        if config.format != .strata && !config.migrationsSet {
+            config.migrationsDirectory = base.appendingPathComponent(config.format.defaultDirectory)
+        }
         return config
+    }
+
+    /// The config text `strata init` writes for a tool's layout.
+    public static func template(format: HistoryFormat, migrations: String) -> String {
+        guard format != .strata else { return template }
+        return """
+            # strata configuration. Paths are relative to this file.
+            # The history stays in \(format.tool)'s own layout; \(format.tool) keeps running it.
+            format = "\(format.rawValue)"
+            migrations = "\(migrations)"
+            archive = "archive"
+
+            [database]
+            url_env = "DATABASE_URL"
+
+            [deployed]
+            # \(format.tool)'s bookkeeping table on deployed databases (`strata deployed check|fix`),
+            # optionally schema-qualified.
+            table = "\(format.defaultTable ?? "")"
+
+            [scratch]
+            # url_env = "STRATA_SCRATCH_URL"
+
+            """ + (format == .flyway ? "\n[placeholders]\n# name = \"value\"\n" : "")
     }
 
     /// A path from the config file or the command line, made absolute.

@@ -8,6 +8,8 @@ public struct LintContext: Sendable {
     public var sumPath: String
     /// The path of a revision file, as the user names it.
     public var path: @Sendable (Revision) -> String?
+    /// The layout of the history: rules about strata's own headers apply to format v1 only.
+    public var format: HistoryFormat = .strata
 
     public init(graph: RevisionGraph, sum: SumFile.Status?, sumPath: String = SumFile.fileName, path: @escaping @Sendable (Revision) -> String? = { $0.fileName }) {
         self.graph = graph
@@ -53,7 +55,8 @@ public struct LintRule: Sendable {
     }
 
     static let filenameMismatch = LintRule(id: "filename-mismatch", summary: "the file name starts with the header's revision id") { ctx in
-        ctx.graph.revisions.compactMap { revision in
+        guard ctx.format == .strata else { return [] }
+        return ctx.graph.revisions.compactMap { revision in
             guard let name = revision.fileName else { return nil }
             if name == "\(revision.id).sql" || name.hasPrefix("\(revision.id)_") { return nil }
             return Finding(
@@ -153,12 +156,25 @@ public struct LintRule: Sendable {
     }
 
     static let irreversible = LintRule(id: "irreversible", summary: "every revision has a down section") { ctx in
-        ctx.graph.revisions.filter { !$0.isReversible }.map { revision in
+        guard ctx.format.hasDowns else { return [] }
+        let missing = ctx.format == .strata ? "`-- migrate:down` section" : "down section (\(Self.downHint(ctx.format)))"
+        return ctx.graph.revisions.filter { !$0.isReversible }.map { revision in
             Finding(
                 rule: "irreversible", severity: .warning,
-                message: "revision \(revision.id) has no `-- migrate:down` section: downgrade cannot go past it",
-                file: ctx.path(revision), line: revision.upLine - 1, revisions: [revision.id]
+                message: "revision \(revision.id) has no \(missing): downgrade cannot go past it",
+                file: ctx.path(revision), line: max(1, revision.upLine - 1), revisions: [revision.id]
             )
+        }
+    }
+
+    static func downHint(_ format: HistoryFormat) -> String {
+        switch format {
+        case .diesel: "down.sql"
+        case .golangMigrate, .sqlx: "a .down.sql file"
+        case .dbmate: "`-- migrate:down` is empty"
+        case .goose: "`-- +goose Down`"
+        case .flyway: "a U undo migration"
+        default: "down"
         }
     }
 
@@ -167,7 +183,7 @@ public struct LintRule: Sendable {
             Finding(
                 rule: "empty-up", severity: .warning,
                 message: "revision \(revision.id) has an empty up section",
-                file: ctx.path(revision), line: revision.upLine - 1, revisions: [revision.id]
+                file: ctx.path(revision), line: max(1, revision.upLine - 1), revisions: [revision.id]
             )
         }
     }

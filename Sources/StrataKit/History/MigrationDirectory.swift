@@ -12,14 +12,28 @@ public struct MigrationDirectory: Sendable {
     public let fileHashes: [String: String]
     /// The text of `strata.sum`, if present.
     public let sumText: String?
+    /// The layout the directory is in.
+    public var format: HistoryFormat = .strata
+    /// In a tool's layout: every file the tool reads, by path relative to the directory.
+    public var tree: SourceTree?
 
     /// Reads every `*.sql` file directly in `url` (not below it). Files that fail to parse are
     /// collected in `errors`, so one run reports them all.
-    public static func load(_ url: URL) throws(StrataError) -> MigrationDirectory {
+    public static func load(_ url: URL, format: HistoryFormat = .strata, settings: FormatSettings = .init()) throws(StrataError) -> MigrationDirectory {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .usage("migrations directory \(DisplayPath.of(url)) does not exist; run `strata init` or pass --migrations DIR")
+        }
+        if format != .strata {
+            let tree = try SourceTree.read(url, format: format)
+            let read = FormatReader(format: format, settings: settings, display: DisplayPath.of(url)).read(tree)
+            var hashes: [String: String] = [:]
+            for revision in read.revisions { for file in revision.files { hashes[file] = tree.files[file].map(SHA256Hex.of) } }
+            var directory = MigrationDirectory(url: url, revisions: read.revisions, errors: read.errors, fileHashes: hashes, sumText: nil)
+            directory.format = format
+            directory.tree = tree
+            return directory
         }
         let names: [String]
         do {
@@ -76,9 +90,10 @@ public struct MigrationDirectory: Sendable {
         let graph = self.graph
         let sum = graph.linearOrder().map { SumFile.status(expected: expectedSum(for: $0), actual: sumText) }
         let displayDirectory = DisplayPath.of(url)
-        let context = LintContext(graph: graph, sum: sum, sumPath: sumPath) { revision in
+        var context = LintContext(graph: graph, sum: format == .strata ? sum : nil, sumPath: sumPath) { revision in
             revision.fileName.map { displayDirectory == "." ? $0 : "\(displayDirectory)/\($0)" }
         }
+        context.format = format
         return LintRule.lint(context, rules: rules)
     }
 

@@ -27,8 +27,23 @@ public struct Revision: Sendable, Hashable {
     public var downLine: Int?
     /// One-based line of each header key, for messages that point at the header.
     public var headerLines: [String: Int]
-    /// The file's name (no directory), when the revision came from a file.
+    /// The file's name (no directory), when the revision came from a file. In a tool's layout:
+    /// the path of the file holding the up section, relative to the migrations directory.
     public var fileName: String?
+    /// The file holding the down section when it is not `fileName` (golang-migrate, sqlx, Flyway
+    /// `U` files, diesel's `down.sql`), relative to the migrations directory.
+    public var downFileName: String?
+    /// Every file (and file inside a migration's directory) that makes up this revision, relative
+    /// to the migrations directory: what a squash archives byte for byte. Empty: `[fileName]`.
+    public var sourceFiles: [String] = []
+    /// How a section goes to the server outside a transaction (the tool's own semantics).
+    public var batching: Batching = .statements
+    /// The down section's own transaction choice, when the format sets it apart from the up's
+    /// (dbmate's `-- migrate:down transaction:false`).
+    public var downTransactional: Bool?
+    /// For an init revision made by squash in a tool's layout: how many revisions it replaces
+    /// (its archive's manifest lists them; the tool's file has room for one comment line).
+    public var squashCount: Int?
 
     public init(
         id: String, parents: [String], message: String? = nil, created: String? = nil,
@@ -49,6 +64,36 @@ public struct Revision: Sendable, Hashable {
         self.downLine = downLine
         self.headerLines = headerLines
         self.fileName = fileName
+    }
+
+    /// Whether squash made this revision (it replaces archived revisions).
+    public var isSquashInit: Bool { !replaces.isEmpty || squashCount != nil }
+
+    /// The files of this revision, relative to the migrations directory.
+    public var files: [String] { sourceFiles.isEmpty ? (fileName.map { [$0] } ?? []) : sourceFiles }
+
+    /// Whether a direction runs in a transaction.
+    public func isTransactional(_ direction: MigrationError.Direction) -> Bool {
+        direction == .down ? (downTransactional ?? transactional) : transactional
+    }
+
+    /// The statements a section is sent as when it runs outside a transaction, the way its tool
+    /// sends them: strata's scanner splits (format v1, Flyway), the whole section as one simple
+    /// query (golang-migrate, diesel, dbmate, sqlx, Prisma), or goose's own line-based split.
+    public func statements(_ direction: MigrationError.Direction) -> [SQLScanner.Statement] {
+        let sql = direction == .up ? upSQL : (downSQL ?? "")
+        switch batching {
+        case .statements: return SQLScanner(sql).statements()
+        case .whole:
+            guard SQLScanner(sql).hasCode else { return [] }
+            return [SQLScanner.Statement(text: sql, line: 0, offset: 0)]
+        case .goose: return GooseSQL.statements(sql)
+        }
+    }
+
+    /// The file a direction's section is in.
+    public func file(_ direction: MigrationError.Direction) -> String? {
+        direction == .down ? (downFileName ?? fileName) : fileName
     }
 
     /// The single parent, or `nil` for a root (and for a merge, which is not linear).
@@ -75,6 +120,11 @@ public struct Revision: Sendable, Hashable {
 
     /// The one-based file line of a zero-based line within the down section.
     public func fileLine(downLine offset: Int) -> Int { (downLine ?? upLine) + offset }
+}
+
+/// How a section is sent to the server outside a transaction (see `Revision.statements`).
+public enum Batching: String, Sendable, Hashable, Codable {
+    case statements, whole, goose
 }
 
 /// The rules for revision ids: `[A-Za-z0-9_]{1,64}`.

@@ -110,8 +110,8 @@ public final class Migrator {
         return DatabaseState(rows: rows, history: history, expanded: expanded)
     }
 
-    private func file(_ revision: Revision) -> String {
-        "\(directoryDisplay)/\(revision.fileName ?? revision.id)"
+    private func file(_ revision: Revision, _ direction: MigrationError.Direction = .up) -> String {
+        "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)"
     }
 
     /// Checks the recorded rows against the history before changing anything; a database behind a
@@ -277,7 +277,7 @@ public final class Migrator {
         for (index, revision) in revisions.enumerated() {
             options.progress?(index + 1, revisions.count, revision)
             let t0 = Date()
-            if revision.transactional {
+            if revision.isTransactional(direction) {
                 // Round trips are part of the cost of a revision: BEGIN travels with the body,
                 // the session reset with COMMIT; the version row goes with its values as parameters.
                 let prefix = inBatch ? "" : "BEGIN;\n"
@@ -344,13 +344,13 @@ public final class Migrator {
 
     /// A non-transactional revision: one statement at a time, outside any transaction.
     private func executeStatementByStatement(_ revision: Revision, direction: MigrationError.Direction) throws {
-        let (sql, firstLine) = body(revision, direction)
-        let statements = SQLScanner(sql).statements()
+        let (_, firstLine) = body(revision, direction)
+        let statements = revision.statements(direction)
         for (index, statement) in statements.enumerated() {
             do {
                 try connection.execute(statement.text)
             } catch let error as PostgresError {
-                let location = SourceLocation.of(position: error.position, in: statement.text, firstLine: firstLine + statement.line, file: file(revision))
+                let location = SourceLocation.of(position: error.position, in: statement.text, firstLine: firstLine + statement.line, file: file(revision, direction))
                 let outcome = index == 0
                     ? "Nothing of this revision was applied (it is non-transactional); the version table is unchanged."
                     : "Statements 1–\(index) of this non-transactional revision stayed applied (they cannot be rolled back); the version table does not record the revision. Make its statements idempotent (IF NOT EXISTS) or undo them, then run again."
@@ -365,11 +365,11 @@ public final class Migrator {
     private func annotate(_ error: Error, revision: Revision, direction: MigrationError.Direction, applied: [RunReport.Step], batch: Bool) -> Error {
         guard let server = error as? PostgresError, server.kind == .server else { return error }
         let (sql, firstLine) = body(revision, direction)
-        var location = "\(file(revision)):\(firstLine)"
+        var location = "\(file(revision, direction)):\(firstLine)"
         if let position = server.position {
-            location = SourceLocation.of(position: position, in: sql, firstLine: firstLine, file: file(revision))
+            location = SourceLocation.of(position: position, in: sql, firstLine: firstLine, file: file(revision, direction))
         } else if let line = locateFailingStatement(sql, sqlState: server.sqlState) {
-            location = "\(file(revision)):\(firstLine + line)"
+            location = "\(file(revision, direction)):\(firstLine + line)"
         }
         let current = batch ? (applied.first.map { _ in "the revision before this run" } ?? "unchanged") : (applied.last?.revision.id ?? "unchanged")
         let outcome = batch

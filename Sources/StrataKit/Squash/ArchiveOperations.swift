@@ -43,7 +43,7 @@ public struct ArchiveOperations {
             }
         }
         let history = try workspace.history()
-        for revision in history.revisions where !revision.replaces.isEmpty {
+        for revision in history.revisions where revision.isSquashInit {
             guard let name = revision.archive else {
                 problems.append("init revision \(revision.id) has no `archive` header")
                 continue
@@ -52,7 +52,13 @@ public struct ArchiveOperations {
                 problems.append("init revision \(revision.id) names archive \(name), which is missing from \(DisplayPath.of(directory))")
                 continue
             }
-            if archive.manifest.revisions.compactMap(\.id) != revision.replaces {
+            if let count = revision.squashCount {
+                var ids: [String] = []
+                for id in archive.manifest.revisions.compactMap(\.id) where ids.last != id { ids.append(id) }
+                if ids.count != count || ids.last != revision.id {
+                    problems.append("archive \(name) holds \(ids.count) revisions ending at \(ids.last ?? "none"), but init revision \(revision.displayName) replaces \(count) ending at \(revision.id)")
+                }
+            } else if archive.manifest.revisions.compactMap(\.id) != revision.replaces {
                 problems.append("archive \(name) holds \(archive.manifest.revisions.compactMap(\.id).joined(separator: ", ")), but \(revision.id) replaces \(revision.replaces.joined(separator: ", "))")
             }
             if archive.manifest.initRevision != revision.id {
@@ -62,7 +68,7 @@ public struct ArchiveOperations {
         if problems.isEmpty {
             // The chain must expand: every nested init has its archive too.
             do {
-                _ = try ExpandedHistory.expand(history, archiveDirectory: directory)
+                _ = try ExpandedHistory.expand(history, archiveDirectory: directory, settings: workspace.configuration.formatSettings)
             } catch {
                 problems.append(error.description)
             }
@@ -75,6 +81,8 @@ public struct ArchiveOperations {
         public var restoredFiles: [String]
         public var removedInit: String
         public var sumRestoredByteForByte: Bool
+        /// How many revisions came back (a tool's revision may be several files).
+        public var revisions = 0
     }
 
     /// The inverse of the newest squash: the archived files come back byte for byte, the oldest
@@ -83,10 +91,13 @@ public struct ArchiveOperations {
     public func restore(keepArchive: Bool) throws(StrataError) -> Restored {
         let migrations = try workspace.migrations()
         let history = try migrations.history()
-        guard let initRevision = history.revisions.first(where: { !$0.replaces.isEmpty }), let name = initRevision.archive else {
+        guard let initRevision = history.revisions.first(where: { $0.isSquashInit }), let name = initRevision.archive else {
             throw .usage("the history has no init revision; there is no squash to restore")
         }
         let archive = try SquashArchive.read(directory.appendingPathComponent(name))
+        if migrations.format != .strata {
+            return try restoreInPlace(archive, migrations: migrations, initRevision: initRevision, keepArchive: keepArchive)
+        }
         let fm = FileManager.default
         var restored: [String] = []
         for file in archive.manifest.revisions {
@@ -133,6 +144,55 @@ public struct ArchiveOperations {
         if !keepArchive {
             try? fm.removeItem(at: archive.url)
         }
-        return Restored(archive: DisplayPath.of(archive.url), restoredFiles: restored, removedInit: initRevision.fileName ?? initRevision.id, sumRestoredByteForByte: byteForByte)
+        var result = Restored(archive: DisplayPath.of(archive.url), restoredFiles: restored, removedInit: initRevision.fileName ?? initRevision.id, sumRestoredByteForByte: byteForByte)
+        result.revisions = Set(archive.manifest.revisions.compactMap(\.id)).count
+        return result
+    }
+
+    /// Restore in a tool's layout: the archived files come back byte for byte (revision k's over
+    /// the init revision that took its names), the init's other files go, and `atlas.sum` is the
+    /// archived one when nothing was added since (else recomputed).
+    private func restoreInPlace(_ archive: SquashArchive, migrations: MigrationDirectory, initRevision: Revision, keepArchive: Bool) throws(StrataError) -> Restored {
+        let fm = FileManager.default
+        let initFiles = Set(archive.manifest.initFiles ?? initRevision.files)
+        for file in archive.manifest.revisions where !initFiles.contains(file.file) {
+            let url = migrations.url.appendingPathComponent(file.file)
+            if fm.fileExists(atPath: url.path) && fm.contents(atPath: url.path) != archive.files[file.file] {
+                throw .usage("\(DisplayPath.of(url)) exists and differs from the archived file; move it away first")
+            }
+        }
+        var restored: [String] = []
+        for file in archive.manifest.revisions {
+            guard let data = archive.files[file.file] else { continue }
+            try AtomicFile.write(data, to: migrations.url.appendingPathComponent(file.file), createDirectory: true)
+            restored.append(file.file)
+        }
+        let back = Set(restored)
+        for file in initFiles where !back.contains(file) {
+            let url = migrations.url.appendingPathComponent(file)
+            if fm.fileExists(atPath: url.path) {
+                do { try fm.removeItem(at: url) } catch { throw .environment("cannot remove \(file): \(error.localizedDescription)") }
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.standardizedFileURL.path != migrations.url.standardizedFileURL.path,
+               (try? fm.contentsOfDirectory(atPath: parent.path))?.isEmpty == true {
+                try? fm.removeItem(at: parent)
+            }
+        }
+        var byteForByte = true
+        if let original = archive.toolOriginals[AtlasSum.fileName] {
+            let tree = try SourceTree.read(migrations.url, format: migrations.format)
+            let expected = AtlasSum.render(tree.files)
+            if String(decoding: original, as: UTF8.self) == expected {
+                try AtomicFile.write(original, to: migrations.url.appendingPathComponent(AtlasSum.fileName))
+            } else {
+                try AtomicFile.write(expected, to: migrations.url.appendingPathComponent(AtlasSum.fileName))
+                byteForByte = false
+            }
+        }
+        if !keepArchive { try? fm.removeItem(at: archive.url) }
+        var result = Restored(archive: DisplayPath.of(archive.url), restoredFiles: restored, removedInit: initRevision.fileName ?? initRevision.id, sumRestoredByteForByte: byteForByte)
+        result.revisions = Set(archive.manifest.revisions.compactMap(\.id)).count
+        return result
     }
 }

@@ -11,7 +11,7 @@ public struct ExpandedHistory: Sendable {
     public let archives: [SquashArchive]
 
     /// Expands `history` using the archives in `directory`.
-    public static func expand(_ history: History, archiveDirectory: URL) throws(StrataError) -> ExpandedHistory {
+    public static func expand(_ history: History, archiveDirectory: URL, settings: FormatSettings = .init()) throws(StrataError) -> ExpandedHistory {
         var used: [SquashArchive] = []
         var cache: [String: SquashArchive] = [:]
         func archive(for revision: Revision) throws(StrataError) -> SquashArchive {
@@ -33,15 +33,23 @@ public struct ExpandedHistory: Sendable {
         func expandList(_ list: [Revision]) throws(StrataError) -> [Revision] {
             var out: [Revision] = []
             for revision in list {
-                if revision.replaces.isEmpty {
+                if !revision.isSquashInit {
                     out.append(revision)
                     continue
                 }
-                let found = try archive(for: revision)
+                var found = try archive(for: revision)
+                found.settings = settings
                 used.append(found)
                 let archived = try found.revisions()
-                guard archived.map(\.id) == revision.replaces else {
-                    throw .usage("archive \(found.name) holds \(archived.map(\.id).joined(separator: ", ")), but init revision \(revision.id) replaces \(revision.replaces.joined(separator: ", "))")
+                if let count = revision.squashCount {
+                    // A tool's layout: the init took the last archived revision's identity.
+                    guard archived.count == count, archived.last?.id == revision.id else {
+                        throw .usage("archive \(found.name) holds \(archived.count) revisions ending at \(archived.last?.id ?? "none"), but init revision \(revision.displayName) replaces \(count) ending at \(revision.id)")
+                    }
+                } else {
+                    guard archived.map(\.id) == revision.replaces else {
+                        throw .usage("archive \(found.name) holds \(archived.map(\.id).joined(separator: ", ")), but init revision \(revision.id) replaces \(revision.replaces.joined(separator: ", "))")
+                    }
                 }
                 out.append(contentsOf: try expandList(archived))
             }

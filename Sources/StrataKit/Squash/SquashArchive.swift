@@ -10,7 +10,12 @@ public struct ArchiveManifest: Codable, Sendable, Hashable {
         public var bytes: Int
     }
 
-    public var format: String = "strata-archive/1"
+    public var archiveFormat: String = "strata-archive/1"
+
+    enum CodingKeys: String, CodingKey {
+        case archiveFormat = "format", name, created, initRevision, squashPoint, revisions, keptRevision, sum, schemaFingerprint, strataVersion,
+             historyFormat, initFiles, toolFiles
+    }
     public var name: String
     public var created: String
     /// The init revision that replaces the archived revisions.
@@ -26,6 +31,23 @@ public struct ArchiveManifest: Codable, Sendable, Hashable {
     /// SHA-256 of the reflected schema and data at the squash point.
     public var schemaFingerprint: String
     public var strataVersion: String
+    /// The history's layout when it is a tool's (`nil`: strata's format v1).
+    public var historyFormat: String?
+    /// In a tool's layout: the files the init revision was written to (restore removes those the
+    /// archived files do not bring back).
+    public var initFiles: [String]?
+    /// In a tool's layout: sum files the tool keeps (`atlas.sum`) as they were, in `tool/`.
+    public var toolFiles: [File]?
+
+    /// How many revisions the archive holds (a tool's revision may be several files).
+    public var revisionCount: Int {
+        var ids: [String] = []
+        for id in revisions.compactMap(\.id) where ids.last != id { ids.append(id) }
+        return ids.count
+    }
+
+    /// The layout of the archived files.
+    public var format: HistoryFormat { historyFormat.flatMap(HistoryFormat.init(rawValue:)) ?? .strata }
 }
 
 /// An archive read back from disk and checked.
@@ -36,11 +58,20 @@ public struct SquashArchive: Sendable {
     public var files: [String: Data]
     public var keptOriginal: Data?
     public var sumOriginal: Data?
+    /// Tool sum files as they were before the squash, by name.
+    public var toolOriginals: [String: Data] = [:]
+    /// How to read the archived files of a tool's layout (Flyway placeholders).
+    public var settings = FormatSettings()
 
     public var name: String { manifest.name }
 
     /// The archived revisions, parsed, oldest first.
     public func revisions() throws(StrataError) -> [Revision] {
+        if manifest.format != .strata {
+            let read = FormatReader(format: manifest.format, settings: settings, display: "\(DisplayPath.of(url))!").read(SourceTree(files: files))
+            if !read.errors.isEmpty { throw .invalidFiles(read.errors) }
+            return read.revisions
+        }
         var out: [Revision] = []
         var errors: [RevisionFileError] = []
         for entry in manifest.revisions {
@@ -61,7 +92,7 @@ public struct SquashArchive: Sendable {
 
     /// The archive's bytes: a tar.gz with `<name>/manifest.json`, `<name>/revisions/…`,
     /// `<name>/kept/…` and `<name>/strata.sum`.
-    public static func encode(manifest: ArchiveManifest, files: [String: Data], kept: Data?, sum: Data?, modified: Int) throws(StrataError) -> Data {
+    public static func encode(manifest: ArchiveManifest, files: [String: Data], kept: Data?, sum: Data?, tools: [String: Data] = [:], modified: Int) throws(StrataError) -> Data {
         let root = manifest.name
         var entries: [Tar.Entry] = [Tar.Entry(path: "\(root)/manifest.json", data: Data(JSONText.encode(manifest).utf8), modified: modified)]
         for entry in manifest.revisions {
@@ -71,6 +102,9 @@ public struct SquashArchive: Sendable {
             entries.append(Tar.Entry(path: "\(root)/kept/\(keptEntry.file)", data: kept, modified: modified))
         }
         if let sum { entries.append(Tar.Entry(path: "\(root)/\(SumFile.fileName)", data: sum, modified: modified)) }
+        for file in manifest.toolFiles ?? [] {
+            entries.append(Tar.Entry(path: "\(root)/tool/\(file.file)", data: tools[file.file] ?? Data(), modified: modified))
+        }
         do {
             return try Gzip.compress(try Tar.write(entries))
         } catch let error as Tar.Failure {
@@ -134,7 +168,14 @@ public struct SquashArchive: Sendable {
             }
             sum = bytes
         }
-        return SquashArchive(url: url, manifest: manifest, files: files, keptOriginal: kept, sumOriginal: sum)
+        var tools: [String: Data] = [:]
+        for file in manifest.toolFiles ?? [] {
+            guard let bytes = byPath["\(root)/tool/\(file.file)"], SHA256Hex.of(bytes) == file.sha256 else {
+                throw .usage("archive \(display): tool/\(file.file) is missing or does not match its SHA-256")
+            }
+            tools[file.file] = bytes
+        }
+        return SquashArchive(url: url, manifest: manifest, files: files, keptOriginal: kept, sumOriginal: sum, toolOriginals: tools)
     }
 
     /// Every archive in a directory, oldest first (by creation time, then name).

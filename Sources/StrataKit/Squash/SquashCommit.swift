@@ -15,12 +15,19 @@ public struct SquashCommit: Codable, Sendable {
 
     public var phase: Phase
     public var archivePath: String
-    public var initFileName: String
-    public var initText: String
-    public var keptFileName: String?
-    public var keptNewText: String?
+    /// The files written, in order: the init revision's, then (format v1) the re-pointed kept
+    /// revision. Paths relative to the migrations directory.
+    public var writes: [InitWriter.File]
+    /// The squashed revisions' files that go (those the init revision does not overwrite).
+    public var removals: [String]
+    /// Written last: the sum files (`strata.sum`, `atlas.sum`).
+    public var finalWrites: [InitWriter.File]
+    /// Files the archive holds byte for byte: the squashed revisions' files.
     public var squashedFiles: [String]
-    public var newSum: String
+    /// Format v1: the oldest kept revision's file before it was re-pointed.
+    public var keptFileName: String?
+    /// Sum files archived as they were (`strata.sum`, `atlas.sum`).
+    public var toolFiles: [String]
     /// The archive's bytes are not in the journal; it is written from this plan.
     public var manifest: ArchiveManifest
     var migrationsPath: String
@@ -68,10 +75,50 @@ public struct SquashCommit: Codable, Sendable {
         for revision in rest {
             if let name = revision.fileName { entries.append(SumFile.Entry(fileName: name, sha256: directory.fileHashes[name] ?? "")) }
         }
+        var writes = [InitWriter.File(path: initFileName, text: initText)]
+        if let name = kept?.fileName, let keptNewText { writes.append(InitWriter.File(path: name, text: keptNewText)) }
         return SquashCommit(
-            phase: .archiving, archivePath: archiveURL.path, initFileName: initFileName, initText: initText,
-            keptFileName: kept?.fileName, keptNewText: keptNewText, squashedFiles: files.map(\.file),
-            newSum: SumFile.render(entries), manifest: manifest, migrationsPath: directory.url.path
+            phase: .archiving, archivePath: archiveURL.path, writes: writes, removals: files.map(\.file),
+            finalWrites: [InitWriter.File(path: SumFile.fileName, text: SumFile.render(entries))],
+            squashedFiles: files.map(\.file), keptFileName: kept?.fileName, toolFiles: sumData == nil ? [] : [SumFile.fileName],
+            manifest: manifest, migrationsPath: directory.url.path
+        )
+    }
+
+    /// The plan for a history in a tool's layout: the init files take revision k's names, the
+    /// kept files stay as they are, `atlas.sum` is rewritten when there is one.
+    static func prepareInPlace(directory: MigrationDirectory, squashed: [Revision], initRevision: Revision, initFiles: [InitWriter.File],
+                               archiveURL: URL, archiveName: String, fingerprint: String, now: Date) throws -> SquashCommit {
+        guard let tree = directory.tree else { throw StrataError.environment("the history's files were not read") }
+        var files: [ArchiveManifest.File] = []
+        for revision in squashed {
+            for path in revision.files {
+                guard let data = tree.files[path] else { throw StrataError.environment("cannot read \(path)") }
+                files.append(ArchiveManifest.File(id: revision.id, parent: revision.parents.first, file: path, sha256: SHA256Hex.of(data), bytes: data.count))
+            }
+        }
+        var toolEntries: [ArchiveManifest.File] = []
+        var finalWrites: [InitWriter.File] = []
+        if directory.format == .golangMigrate, let atlas = tree.files[AtlasSum.fileName] {
+            toolEntries.append(ArchiveManifest.File(id: nil, parent: nil, file: AtlasSum.fileName, sha256: SHA256Hex.of(atlas), bytes: atlas.count))
+            var after = tree.files
+            for file in files { after[file.file] = nil }
+            for file in initFiles { after[file.path] = Data(file.text.utf8) }
+            finalWrites.append(InitWriter.File(path: AtlasSum.fileName, text: AtlasSum.render(after)))
+        }
+        let written = Set(initFiles.map(\.path))
+        var manifest = ArchiveManifest(
+            name: archiveName, created: RevisionWriter.iso8601(now), initRevision: initRevision.id,
+            squashPoint: squashed.last?.id ?? "", revisions: files, keptRevision: nil, sum: nil,
+            schemaFingerprint: fingerprint, strataVersion: StrataVersion.string
+        )
+        manifest.historyFormat = directory.format.rawValue
+        manifest.initFiles = initFiles.map(\.path)
+        manifest.toolFiles = toolEntries.isEmpty ? nil : toolEntries
+        return SquashCommit(
+            phase: .archiving, archivePath: archiveURL.path, writes: initFiles, removals: files.map(\.file).filter { !written.contains($0) },
+            finalWrites: finalWrites, squashedFiles: files.map(\.file), keptFileName: nil, toolFiles: toolEntries.map(\.file),
+            manifest: manifest, migrationsPath: directory.url.path
         )
     }
 
@@ -109,9 +156,14 @@ public struct SquashCommit: Codable, Sendable {
             files[file] = data
         }
         let kept = keptFileName.flatMap { FileManager.default.contents(atPath: migrationsURL.appendingPathComponent($0).path) }
-        let sum = FileManager.default.contents(atPath: migrationsURL.appendingPathComponent(SumFile.fileName).path)
+        var tools: [String: Data] = [:]
+        for name in toolFiles {
+            tools[name] = FileManager.default.contents(atPath: migrationsURL.appendingPathComponent(name).path)
+        }
+        let sum = manifest.sum == nil ? nil : tools[SumFile.fileName]
+        if manifest.toolFiles != nil { tools[SumFile.fileName] = nil } else { tools = [:] }
         let modified = Int((ISO8601DateFormatter().date(from: manifest.created) ?? Date()).timeIntervalSince1970)
-        let bytes = try SquashArchive.encode(manifest: manifest, files: files, kept: kept, sum: sum, modified: modified)
+        let bytes = try SquashArchive.encode(manifest: manifest, files: files, kept: kept, sum: sum, tools: tools, modified: modified)
         Self.faultPoint(2)
         try AtomicFile.write(bytes, to: archiveURL)
         // Read it back and check every file before any revision file changes.
@@ -124,21 +176,26 @@ public struct SquashCommit: Codable, Sendable {
     /// Steps 4–8; each is idempotent, so a resumed commit can run them again.
     func rollForward() throws {
         let fm = FileManager.default
-        Self.faultPoint(4)
-        let initURL = migrationsURL.appendingPathComponent(initFileName)
-        if fm.contents(atPath: initURL.path) != Data(initText.utf8) { try AtomicFile.write(initText, to: initURL) }
-        Self.faultPoint(5)
-        if let keptFileName, let keptNewText {
-            let url = migrationsURL.appendingPathComponent(keptFileName)
-            if fm.contents(atPath: url.path) != Data(keptNewText.utf8) { try AtomicFile.write(keptNewText, to: url) }
+        for (index, write) in writes.enumerated() {
+            Self.faultPoint(index == 0 ? 4 : 5)
+            let url = migrationsURL.appendingPathComponent(write.path)
+            if fm.contents(atPath: url.path) != Data(write.text.utf8) { try AtomicFile.write(write.text, to: url, createDirectory: true) }
         }
         Self.faultPoint(6)
-        for file in squashedFiles {
+        for file in removals {
             let url = migrationsURL.appendingPathComponent(file)
             if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
+            // A migration's directory (diesel, Prisma) goes with its last file.
+            let parent = url.deletingLastPathComponent()
+            if parent.standardizedFileURL.path != migrationsURL.standardizedFileURL.path,
+               (try? fm.contentsOfDirectory(atPath: parent.path))?.isEmpty == true {
+                try? fm.removeItem(at: parent)
+            }
         }
         Self.faultPoint(7)
-        try AtomicFile.write(newSum, to: migrationsURL.appendingPathComponent(SumFile.fileName))
+        for write in finalWrites {
+            try AtomicFile.write(write.text, to: migrationsURL.appendingPathComponent(write.path))
+        }
         Self.faultPoint(8)
         try? fm.removeItem(at: journalURL)
     }

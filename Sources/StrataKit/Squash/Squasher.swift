@@ -6,6 +6,9 @@ import StrataPostgres
 /// at head, then archive the squashed files and rewrite the tree crash-safely.
 public struct SquashOptions: Sendable {
     public var keep: Int
+    /// Squash up to and including this revision instead of keeping `keep` (`--through`,
+    /// `--deployed`).
+    public var through: String?
     public var dryRun = false
     /// The archive's file name without `.tar.gz`; default `<date>_<first id>_<last id>`.
     public var archiveName: String?
@@ -93,16 +96,35 @@ public final class Squasher {
         progress?("lint")
         let directory = try workspace.migrations()
         let history = try directory.history()
-        switch SumFile.status(expected: directory.expectedSum(for: history.revisions), actual: directory.sumText) {
-        case .current: break
-        case .missing: throw StrataError.usage("\(directory.sumPath) is missing; run `strata hash`, review, and commit before squashing")
-        case .stale: throw StrataError.usage("\(directory.sumPath) is stale: revision files changed since it was written; check the change and run `strata hash` before squashing")
+        let format = directory.format
+        if format == .strata {
+            switch SumFile.status(expected: directory.expectedSum(for: history.revisions), actual: directory.sumText) {
+            case .current: break
+            case .missing: throw StrataError.usage("\(directory.sumPath) is missing; run `strata hash`, review, and commit before squashing")
+            case .stale: throw StrataError.usage("\(directory.sumPath) is stale: revision files changed since it was written; check the change and run `strata hash` before squashing")
+            }
+        } else if format == .golangMigrate, let atlas = directory.tree?.files[AtlasSum.fileName], let tree = directory.tree,
+                  AtlasSum.render(tree.files) != String(decoding: atlas, as: UTF8.self) {
+            throw StrataError.usage("\(DisplayPath.of(directory.url.appendingPathComponent(AtlasSum.fileName))) does not match the migration files (`atlas migrate validate` would fail); run `atlas migrate hash`, review, and commit before squashing")
         }
         let total = history.count
-        guard options.keep >= 0, total - options.keep >= 2 else {
+        let keep: Int
+        if let through = options.through {
+            let revision = try history.resolve(through)
+            keep = total - 1 - (history.position(of: revision.id) ?? 0)
+        } else {
+            keep = options.keep
+        }
+        guard keep >= 0, total - keep >= 2 else {
+            if let through = options.through {
+                throw StrataError.usage("--through \(through) squashes \(total - keep) revision(s); squash needs at least 2")
+            }
             throw StrataError.usage("--keep \(options.keep) is out of range: the history has \(total) revisions and squash needs at least 2 to squash, so --keep must be between 0 and \(max(0, total - 2))")
         }
-        let k = total - options.keep
+        if let earlier = history.revisions.dropFirst().first(where: \.isSquashInit), format != .strata {
+            throw StrataError.usage("\(earlier.displayName) is an init revision of an earlier squash, and it is not the first revision: the history is not what squash left behind")
+        }
+        let k = total - keep
         let squashed = Array(history.revisions.prefix(k))
         let kept = Array(history.revisions.dropFirst(k))
         let archiveName = options.archiveName ?? Self.defaultArchiveName(squashed, now: options.now)
@@ -140,8 +162,25 @@ public final class Squasher {
         let down = try InitRevisionDown.build(originalConnection, versionTable: qualifiedVersionTable)
         var initID = RevisionID.generate()
         while history.revision(initID) != nil { initID = RevisionID.generate() }
-        let initRevision = Self.makeInit(id: initID, squashed: squashed, up: up, down: down, archive: archiveFile, now: options.now)
-        let initFileName = RevisionWriter.fileName(id: initID, message: initRevision.message)
+        var initRevision: Revision
+        var initFiles: [InitWriter.File] = []
+        if format == .strata {
+            initRevision = Self.makeInit(id: initID, squashed: squashed, up: up, down: down, archive: archiveFile, now: options.now)
+        } else {
+            // The init takes revision k's identity, in the tool's own names.
+            initFiles = InitWriter.files(format: format, replacing: squashed[k - 1], up: up, down: down, archive: archiveFile, count: k)
+            var tree = SourceTree(files: [:])
+            for file in initFiles { tree.files[file.path] = Data(file.text.utf8) }
+            if format == .prisma, let lock = directory.tree?.files["migration_lock.toml"] { tree.files["migration_lock.toml"] = lock }
+            let read = FormatReader(format: format, settings: workspace.configuration.formatSettings, display: DisplayPath.of(directory.url)).read(tree)
+            guard read.errors.isEmpty, read.revisions.count == 1, var parsed = read.revisions.first else {
+                throw StrataError.environment("the init revision strata wrote does not read back as one \(format.tool) migration: \(read.errors.map(\.description).joined(separator: "; "))")
+            }
+            parsed.parents = []
+            initRevision = parsed
+            initID = parsed.id
+        }
+        let initFileName = format == .strata ? RevisionWriter.fileName(id: initID, message: initRevision.message) : (initRevision.fileName ?? initID)
         step("dump")
 
         // 4. The proof, before any file is written.
@@ -154,9 +193,9 @@ public final class Squasher {
         clock.restart()
         guard proof.holds else { throw Proof.Failure(proof: proof) }
 
-        let bytesBefore = history.revisions.compactMap { $0.fileName }.reduce(0) { $0 + (directory.fileHashes[$1] == nil ? 0 : fileSize(directory.url.appendingPathComponent($1))) }
-        let initText = RevisionWriter.render(initRevision)
-        let keptBytes = kept.compactMap(\.fileName).reduce(0) { $0 + fileSize(directory.url.appendingPathComponent($1)) }
+        let bytesBefore = history.revisions.flatMap(\.files).reduce(0) { $0 + (directory.fileHashes[$1] == nil && format == .strata ? 0 : fileSize(directory.url.appendingPathComponent($1))) }
+        let initText = format == .strata ? RevisionWriter.render(initRevision) : initFiles.map(\.text).joined()
+        let keptBytes = kept.flatMap(\.files).reduce(0) { $0 + fileSize(directory.url.appendingPathComponent($1)) }
         var report = SquashReport(
             squashed: squashed, kept: kept, initRevision: initRevision, initFileName: initFileName,
             archiveFile: DisplayPath.of(archiveURL), bytesBefore: bytesBefore, bytesAfter: keptBytes + initText.utf8.count,
@@ -169,10 +208,13 @@ public final class Squasher {
 
         // 5–6. Archive, read back, then rewrite the tree through the journal.
         progress?("archive and write")
-        let commit = try SquashCommit.prepare(
-            directory: directory, squashed: squashed, kept: kept.first, initRevision: initRevision, initText: initText,
-            initFileName: initFileName, archiveURL: archiveURL, archiveName: archiveName, fingerprint: proof.fingerprint, now: options.now
-        )
+        let commit = format == .strata
+            ? try SquashCommit.prepare(
+                directory: directory, squashed: squashed, kept: kept.first, initRevision: initRevision, initText: initText,
+                initFileName: initFileName, archiveURL: archiveURL, archiveName: archiveName, fingerprint: proof.fingerprint, now: options.now)
+            : try SquashCommit.prepareInPlace(
+                directory: directory, squashed: squashed, initRevision: initRevision, initFiles: initFiles,
+                archiveURL: archiveURL, archiveName: archiveName, fingerprint: proof.fingerprint, now: options.now)
         try commit.execute()
         step("archive and write")
         report.steps = clock.steps
@@ -189,7 +231,7 @@ public final class Squasher {
     private func prove(original: Migrator, squashPoint: String, squashedHistory: History, directory: MigrationDirectory) throws -> (Proof, [(String, Double)]) {
         let prover = EquivalenceProver(scratch: scratch, versionTable: versionTable, directoryDisplay: DisplayPath.of(directory.url))
         let (proof, steps, _) = try prover.proveTimed(original: original, squashPoint: squashPoint, squashedHistory: squashedHistory,
-                                                      initStairway: true, calibrate: .squashed)
+                                                      initStairway: squashedHistory.revisions.first?.isReversible ?? true, calibrate: .squashed)
         return (proof, steps)
     }
 
@@ -197,7 +239,8 @@ public final class Squasher {
 
     static func defaultArchiveName(_ squashed: [Revision], now: Date) -> String {
         let date = String(RevisionWriter.iso8601(now).prefix(10))
-        return "\(date)_\(squashed.first?.id ?? "")_\(squashed.last?.id ?? "")"
+        func safe(_ id: String) -> String { String(id.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" ? $0 : "_" }.prefix(40)) }
+        return "\(date)_\(safe(squashed.first?.id ?? ""))_\(safe(squashed.last?.id ?? ""))"
     }
 
     static func makeInit(id: String, squashed: [Revision], up: String, down: String, archive: String, now: Date) -> Revision {

@@ -22,3 +22,24 @@ public enum SHA256Hex {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// A SHA-256 whose digest can be read without ending it (Atlas's running per-file hashes).
+public struct RunningSHA256 {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ data: Data) { hasher.update(data: data) }
+
+    /// The digest of everything so far; the hash goes on.
+    public func digest() -> Data { Data(hasher.finalize()) }
+}
+
+/// The checksums tools keep of applied files (for `strata deployed`).
+public enum ToolChecksum {
+    /// sqlx: SHA-384 of the file's bytes, stored raw in `_sqlx_migrations.checksum` (bytea).
+    public static func sha384(_ data: Data) -> Data { Data(SHA384.hash(data: data)) }
+
+    /// Prisma: SHA-256 of the script, lowercase hex.
+    public static func sha256Hex(_ data: Data) -> String { SHA256Hex.of(data) }
+}

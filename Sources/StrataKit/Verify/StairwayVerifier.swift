@@ -59,6 +59,9 @@ public struct StairwayVerifier {
     public var progress: ((Int, Int, Revision) -> Void)?
     /// How many scratch databases check the history at the same time, each a stretch of it.
     public var jobs = StairwayVerifier.defaultJobs
+    /// The history's layout has no down sections (Prisma; sqlx with simple migrations only):
+    /// a revision without one is not a finding, there is just nothing to check after its up.
+    public var noDowns = false
 
     /// One job per processor, at most 8.
     public static var defaultJobs: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
@@ -169,7 +172,7 @@ public struct StairwayVerifier {
         let capture = retried ? try StepRecorder.captureSQL(on: session.connection) : "EXECUTE \(StepRecorder.captureStatement)"
         defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
-            if revision.transactional && (session.recording || !track) {
+            if revision.isTransactional(direction) && (session.recording || !track) {
                 let results = try session.connection.executeAll(
                     body + (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
                 guard track else { return Touched(refs: []) }
@@ -189,19 +192,19 @@ public struct StairwayVerifier {
                 return touched
             }
             if !track {
-                for statement in SQLScanner(sql).statements() { try session.connection.execute(statement.text) }
+                for statement in revision.statements(direction) { try session.connection.execute(statement.text) }
                 try session.connection.execute(session.reset)
                 return Touched(refs: [])
             }
             let from = try session.tracker.nextXID()
             let knownRefs = known()
             var written = Set<CatalogRef>()
-            if revision.transactional {
+            if revision.isTransactional(direction) {
                 let results = try session.connection.executeAll(
                     body + ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
                 written = ChangeTracker.writtenTables(in: results)
             } else {
-                for statement in SQLScanner(sql).statements() { try session.connection.execute(statement.text) }
+                for statement in revision.statements(direction) { try session.connection.execute(statement.text) }
                 try session.connection.execute(session.reset)
                 if session.recording { try StepRecorder.clearLog(on: session.connection) }
                 written = Set(knownRefs.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
@@ -224,8 +227,8 @@ public struct StairwayVerifier {
         } catch var error as PostgresError {
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)
-            if revision.transactional, let position = error.position { error.position = max(1, position - prefix.count) }
-            let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: file(revision))
+            if revision.isTransactional(direction), let position = error.position { error.position = max(1, position - prefix.count) }
+            let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
         }
     }
@@ -495,7 +498,7 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                report(.error, "no down section: the revision is irreversible")
+                if !noDowns { report(.error, "no down section: the revision is irreversible") }
                 return true
             }
             let down: Touched
@@ -628,7 +631,7 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                report(.error, "no down section: the revision is irreversible")
+                if !noDowns { report(.error, "no down section: the revision is irreversible") }
                 model = modelUp
                 return true
             }

@@ -14,7 +14,7 @@ public struct Workspace: Sendable {
         if SquashCommit.pending(in: configuration.migrationsDirectory) {
             throw .usage("an interrupted squash waits in \(DisplayPath.of(configuration.migrationsDirectory.appendingPathComponent(SquashCommit.journalName))); run `strata squash --resume` to finish it (or undo it, if its archive was not complete)")
         }
-        return try MigrationDirectory.load(configuration.migrationsDirectory)
+        return try MigrationDirectory.load(configuration.migrationsDirectory, format: configuration.format, settings: configuration.formatSettings)
     }
 
     public func history() throws(StrataError) -> History {
@@ -34,15 +34,7 @@ public struct Workspace: Sendable {
             created.append(DisplayPath.of(config))
         }
         for name in ["migrations", "archive"] {
-            let url = directory.appendingPathComponent(name)
-            if !fm.fileExists(atPath: url.path) {
-                do {
-                    try fm.createDirectory(at: url, withIntermediateDirectories: true)
-                } catch {
-                    throw .environment("cannot create \(DisplayPath.of(url)): \(error.localizedDescription)")
-                }
-                created.append(DisplayPath.of(url) + "/")
-            }
+            if let made = try makeDirectory(directory.appendingPathComponent(name)) { created.append(made) }
         }
         let sum = directory.appendingPathComponent("migrations").appendingPathComponent(SumFile.fileName)
         if !fm.fileExists(atPath: sum.path) {
@@ -50,6 +42,37 @@ public struct Workspace: Sendable {
             created.append(DisplayPath.of(sum))
         }
         return created
+    }
+
+    /// `strata init` for a history in a tool's layout: strata.toml naming the format and the
+    /// directory, and `archive/`; the tool's files are not touched.
+    public static func initialize(at directory: URL, format: HistoryFormat, migrations: URL) throws(StrataError) -> [String] {
+        let fm = FileManager.default
+        var created: [String] = []
+        let config = directory.appendingPathComponent(Configuration.fileName)
+        if fm.fileExists(atPath: config.path) {
+            throw .usage("\(DisplayPath.of(config)) exists; set `format = \"\(format.rawValue)\"` in it by hand")
+        }
+        var relative = migrations.standardizedFileURL.path
+        let base = directory.standardizedFileURL.path
+        if relative == base { relative = "." } else if relative.hasPrefix(base + "/") { relative = String(relative.dropFirst(base.count + 1)) }
+        try AtomicFile.write(Configuration.template(format: format, migrations: relative), to: config)
+        created.append(DisplayPath.of(config))
+        for url in [directory.appendingPathComponent("archive"), migrations] {
+            if let made = try makeDirectory(url) { created.append(made) }
+        }
+        return created
+    }
+
+    /// Creates a directory that does not exist yet; returns its display path then.
+    private static func makeDirectory(_ url: URL) throws(StrataError) -> String? {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw .environment("cannot create \(DisplayPath.of(url)): \(error.localizedDescription)")
+        }
+        return DisplayPath.of(url) + "/"
     }
 
     // MARK: - new

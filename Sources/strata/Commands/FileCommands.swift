@@ -3,11 +3,35 @@ import Foundation
 import StrataKit
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create strata.toml, migrations/ and archive/ here.")
+    static let configuration = CommandConfiguration(abstract: "Create strata.toml, migrations/ and archive/ here.", discussion: """
+        When the directory already holds a history in a tool's layout (diesel, golang-migrate, dbmate,
+        goose, sqlx, Flyway, Prisma), strata.toml names that format and its directory; the files stay
+        as they are. --format chooses the format instead of detecting it.
+        """)
     @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The history's layout: \(HistoryFormat.names) (default: detected).", valueName: "name"))
+    var format: String?
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var chosen: (HistoryFormat, URL)?
+        if let format {
+            let named = try HistoryFormat(name: format)
+            let migrations = global.migrations.map { Configuration.resolve($0, against: cwd) }
+                ?? HistoryFormat.detect(in: cwd).flatMap { $0.0 == named ? $0.1 : nil }
+                ?? cwd.appendingPathComponent(named.defaultDirectory)
+            chosen = (named, migrations)
+        } else if !FileManager.default.fileExists(atPath: cwd.appendingPathComponent(Configuration.fileName).path) {
+            chosen = HistoryFormat.detect(in: cwd).flatMap { $0.0 == .strata ? nil : $0 }
+        }
+        if let (format, migrations) = chosen, format != .strata {
+            let created = try Workspace.initialize(at: cwd, format: format, migrations: migrations)
+            global.say("\(format.tool) history in \(DisplayPath.of(migrations))")
+            for path in created { global.say("created \(path)") }
+            global.say("next: strata lint")
+            return
+        }
         let created = try Workspace.initialize(at: cwd)
         if created.isEmpty {
             global.say("strata is already set up here (strata.toml, migrations/, archive/ exist)")

@@ -58,6 +58,12 @@ struct Squash: ParsableCommand {
     @Option(help: "How many of the newest revisions to keep.")
     var keep: Int?
 
+    @Option(help: ArgumentHelp("Squash up to and including this revision (instead of --keep).", valueName: "rev"))
+    var through: String?
+
+    @Option(name: .customLong("deployed"), parsing: .upToNextOption, help: ArgumentHelp("Squash exactly what every one of these deployed databases already has: through the oldest revision any of them is at (read from the tool's bookkeeping table).", valueName: "url"))
+    var deployed: [String] = []
+
     @Flag(name: .customLong("dry-run"), help: "Build and prove, print the plan; write nothing.")
     var dryRun = false
 
@@ -78,12 +84,21 @@ struct Squash: ParsableCommand {
         // After finishing or undoing an interrupted squash, stop: the tree changed under the
         // command line the user typed, so they decide again.
         if resume || recovery != .none { return }
-        guard let keep else { throw ValidationError("--keep N is required") }
+        let choices = (keep == nil ? 0 : 1) + (through == nil ? 0 : 1) + (deployed.isEmpty ? 0 : 1)
+        guard choices > 0 else { throw ValidationError("--keep N is required (or --through REV, or --deployed URL…)") }
+        guard choices == 1 else { throw ValidationError("give only one of --keep, --through and --deployed") }
+        var throughRevision = through
+        if !deployed.isEmpty {
+            let point = try DeployedDatabases.squashPoint(workspace: workspace, urls: deployed)
+            global.say("the oldest of \(deployed.count) deployed database(s) is at \(point.revision) (\(point.display)): squashing through it")
+            throughRevision = point.revision
+        }
         let scratch = try openScratch(global, workspace.configuration)
         defer { scratch.close() }
         let squasher = Squasher(workspace: workspace, scratch: scratch)
         squasher.progress = progressPrinter(global)
-        var options = SquashOptions(keep: keep)
+        var options = SquashOptions(keep: keep ?? 0)
+        options.through = throughRevision
         options.dryRun = dryRun
         options.archiveName = name
         let report: SquashReport
@@ -154,7 +169,7 @@ struct Archive: ParsableCommand {
             if archives.isEmpty { global.say("no archives"); return }
             for archive in archives {
                 let m = archive.manifest
-                print("\(archive.url.lastPathComponent)  \(m.created)  \(m.revisions.count) revisions \(m.revisions.first?.id ?? "") … \(m.squashPoint)  → init \(m.initRevision)  (\(fileSizeText(archive.url)))")
+                print("\(archive.url.lastPathComponent)  \(m.created)  \(m.revisionCount) revisions \(m.revisions.first?.id ?? "") … \(m.squashPoint)  → init \(m.initRevision)  (\(fileSizeText(archive.url)))")
             }
         }
     }
@@ -196,8 +211,9 @@ struct Archive: ParsableCommand {
         var keepArchive = false
 
         func run() throws {
-            let restored = try ArchiveOperations(workspace: global.workspace()).restore(keepArchive: keepArchive)
-            global.say("restored \(restored.restoredFiles.count) revisions from \(restored.archive); removed \(restored.removedInit)\(restored.sumRestoredByteForByte ? "" : "; strata.sum recomputed (revisions were added since the squash)")")
+            let workspace = try global.workspace()
+            let restored = try ArchiveOperations(workspace: workspace).restore(keepArchive: keepArchive)
+            global.say("restored \(restored.revisions) revisions from \(restored.archive); removed \(restored.removedInit)\(restored.sumRestoredByteForByte ? "" : "; \(workspace.configuration.format == .strata ? "strata.sum" : "atlas.sum") recomputed (revisions were added since the squash)")")
         }
     }
 }
@@ -235,13 +251,18 @@ struct VerifyStairway: ParsableCommand {
         defer { scratch.close() }
         var verifier = StairwayVerifier(history: history, scratch: scratch, directoryDisplay: DisplayPath.of(directory.url))
         if let jobs { verifier.jobs = jobs }
+        let unchecked = history.revisions.filter { !$0.isReversible }.count
+        verifier.noDowns = directory.format != .strata && !history.revisions.contains { $0.isReversible }
         if !global.quiet && isatty(2) == 1 {
             verifier.progress = { index, count, revision in
                 FileHandle.standardError.write(Data("\r\u{1B}[K[\(index)/\(count)] \(revision.id) \(revision.message ?? "")".prefix(100).utf8))
             }
         }
-        let report = try verifier.run(since: since)
+        var report = try verifier.run(since: since)
         clearProgress()
+        if verifier.noDowns {
+            report.notes.append("\(directory.format.tool) keeps no down sections here: nothing to check after the up of \(unchecked) revision(s) (each up still ran on the state the ones before it built)")
+        }
         if !global.quiet { for note in report.notes { printError("strata: note: \(note)") } }
         if format == .json {
             write(JSONText.encode(report))

@@ -1,0 +1,10 @@
+-- migrate:up
+CREATE TABLE orgs (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slug text NOT NULL UNIQUE,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- migrate:down
+DROP TABLE orgs;

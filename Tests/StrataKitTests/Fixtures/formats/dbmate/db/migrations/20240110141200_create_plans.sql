@@ -1,0 +1,15 @@
+-- migrate:up
+CREATE TABLE plans (
+    code text PRIMARY KEY,
+    name text NOT NULL,
+    monthly_price_cents integer NOT NULL,
+    max_users integer,
+    CONSTRAINT plans_monthly_price_cents_check CHECK (monthly_price_cents >= 0),
+    CONSTRAINT plans_max_users_check CHECK (max_users IS NULL OR max_users > 0)
+);
+
+ALTER TABLE orgs ADD COLUMN plan_code text REFERENCES plans (code);
+
+-- migrate:down
+ALTER TABLE orgs DROP COLUMN plan_code;
+DROP TABLE plans;

@@ -1,0 +1,6 @@
+-- migrate:up
+ALTER TABLE plans ADD COLUMN yearly_price_cents integer
+    CONSTRAINT plans_yearly_price_cents_check CHECK (yearly_price_cents >= 0);
+
+-- migrate:down
+ALTER TABLE plans DROP COLUMN yearly_price_cents;

@@ -1,0 +1,1 @@
+DROP TRIGGER set_updated_at ON users;

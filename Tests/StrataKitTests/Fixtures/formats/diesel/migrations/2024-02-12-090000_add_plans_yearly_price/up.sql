@@ -1,0 +1,2 @@
+ALTER TABLE plans ADD COLUMN yearly_price_cents integer
+    CONSTRAINT plans_yearly_price_cents_check CHECK (yearly_price_cents >= 0);

@@ -1,0 +1,1 @@
+UPDATE plans SET yearly_price_cents = NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE orgs DROP COLUMN plan_code;
+DROP TABLE plans;

@@ -1,0 +1,4 @@
+-- Seed the flags the app reads at start-up.
+INSERT INTO "feature_flags" ("id", "key", "enabled", "created_at") VALUES
+    (gen_random_uuid(), 'new_checkout', false, now()),
+    (gen_random_uuid(), 'order_export', true, now());

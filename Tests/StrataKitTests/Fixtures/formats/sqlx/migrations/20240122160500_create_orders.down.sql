@@ -1,0 +1,2 @@
+DROP TABLE orders;
+DROP SEQUENCE order_number_seq;

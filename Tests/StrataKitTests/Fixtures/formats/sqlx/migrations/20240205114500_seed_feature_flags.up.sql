@@ -1,0 +1,3 @@
+INSERT INTO feature_flags (id, key, enabled, created_at) VALUES
+    (gen_random_uuid(), 'new_checkout', false, now()),
+    (gen_random_uuid(), 'order_export', true, now());
