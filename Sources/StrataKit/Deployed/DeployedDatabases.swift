@@ -195,6 +195,20 @@ public struct DeployedDatabases {
         return plan
     }
 
+    /// `verify drift` on a deployed database: the original history (every squash expanded) built
+    /// to the revision the tool's table says, compared with the live schema (the bookkeeping
+    /// table left out).
+    public func drift(_ connection: PGConnection, scratch: ScratchPool) throws -> DriftDetector.Report {
+        let at: String?
+        switch try plan(connection).standing {
+        case .fresh: at = nil
+        case .current(let revision), .behind(let revision): at = revision
+        }
+        let qualified = try connection.query("SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)", [table]).rows.first?[0] ?? nil
+        let detector = DriftDetector(history: original, scratch: scratch, options: MigrateOptions(versionTable: VersionTable(workspace.configuration.versionTable)))
+        return try detector.compare(live: connection, at: at, excluding: qualified ?? "")
+    }
+
     // MARK: - Checksums as each tool keeps them
 
     func originalChecksum(_ revision: Revision) -> String { checksum(of: revision, files: originalFiles) }
@@ -236,7 +250,7 @@ public struct DeployedDatabases {
         case .sqlx:
             return ["INSERT INTO \(table) (version, description, success, checksum, execution_time) VALUES (\(version), \(Self.literal(revision.message ?? "")), TRUE, '\\x\(originalChecksum(revision))'::bytea, -1)"]
         case .flyway:
-            let script = revision.fileName.map { String($0.split(separator: "/").last ?? "") } ?? ""
+            let script = revision.fileName ?? ""  // relative to the location, as Flyway records it
             return ["INSERT INTO \(table) (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM \(table)), \(Self.literal(version)), \(Self.literal(revision.message ?? "")), 'SQL', \(Self.literal(script)), \(originalChecksum(revision)), current_user, 0, true)"]
         case .prisma:
             return ["INSERT INTO \(table) (id, checksum, migration_name, logs, started_at, finished_at, applied_steps_count) VALUES (gen_random_uuid()::text, \(Self.literal(originalChecksum(revision))), \(Self.literal(version)), '', now(), now(), 1)"]

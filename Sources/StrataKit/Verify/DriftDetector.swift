@@ -27,7 +27,12 @@ public struct DriftDetector {
         if !state.unknown.isEmpty {
             throw StrataError.usage("the live database records revision(s) the history does not have: \(state.unknown.joined(separator: ", "))")
         }
-        let table = liveMigrator.qualifiedVersionTableText
+        return try compare(live: live, at: state.current?.id, excluding: liveMigrator.qualifiedVersionTableText)
+    }
+
+    /// Compares the live database with the history built to `current` on a scratch database;
+    /// `table` (`schema.name`, the live database's bookkeeping table) is left out.
+    public func compare(live: PGConnection, at current: String?, excluding table: String) throws -> Report {
         // Reflection runs in a read-only transaction: nothing is written on the live side.
         let liveSnapshot = try SchemaReflector.reflect(live, options: ReflectionOptions(excludedTables: [table]))
         let database = try scratch.database("strata_drift")
@@ -35,8 +40,8 @@ public struct DriftDetector {
         let connection = try PGConnection(database)
         defer { connection.close() }
         let expected = try Migrator(connection: connection, history: history, options: MigrateOptions(versionTable: options.versionTable))
-        if let current = state.current { _ = try expected.upgrade(to: current.id) }
+        if let current { _ = try expected.upgrade(to: current) }
         let expectedSnapshot = try SchemaReflector.reflect(connection, options: ReflectionOptions(excludedTables: [expected.qualifiedVersionTableText]))
-        return Report(revision: state.current?.id, diff: SchemaDiff(from: expectedSnapshot, to: liveSnapshot))
+        return Report(revision: current, diff: SchemaDiff(from: expectedSnapshot, to: liveSnapshot))
     }
 }

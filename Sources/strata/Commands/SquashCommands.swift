@@ -294,7 +294,9 @@ struct VerifyDrift: ParsableCommand {
         let context = try DatabaseContext(global)
         let scratch = try openScratch(global, context.workspace.configuration)
         defer { scratch.close() }
-        let report = try DriftDetector(history: context.history, scratch: scratch, options: context.migrator.options).run(live: context.migrator.connection)
+        let report = context.workspace.configuration.format == .strata
+            ? try DriftDetector(history: context.history, scratch: scratch, options: context.migrator.options).run(live: context.migrator.connection)
+            : try DeployedDatabases(workspace: context.workspace).drift(context.migrator.connection, scratch: scratch)
         if format == .json {
             write(DiffJSON.render(report.diff))
         } else if report.drifted {
