@@ -9,7 +9,7 @@ public enum HistoryListing {
             var marks: [String] = []
             if revision.id == history.head?.id { marks.append("head") }
             if revision.id == current { marks.append("current") }
-            if !revision.transactional { marks.append("non-transactional") }
+            if !revision.transactional { marks.append(revision.batching == .whole ? "no BEGIN: one simple query" : "non-transactional") }
             if !revision.replaces.isEmpty { marks.append("init, replaces \(revision.replaces.count)") }
             if !revision.isReversible { marks.append("irreversible") }
             let number = String(index + 1).leftPadded(to: width)

@@ -78,7 +78,16 @@ public struct Workspace: Sendable {
     // MARK: - new
 
     /// Writes a new revision on top of the head and updates the sum; returns its file.
+    /// File commands that write strata's own format (`new`, `hash`, `rebase`) refuse a tool's layout.
+    func requireOwnFormat(_ command: String) throws(StrataError) {
+        let format = configuration.format
+        guard format == .strata else {
+            throw .usage("`strata \(command)` writes strata's own revision format; this history is in \(format.tool)'s layout: make revisions with \(format.tool)")
+        }
+    }
+
     public func newRevision(message: String, transactional: Bool = true, now: Date = Date()) throws(StrataError) -> URL {
+        try requireOwnFormat("new")
         let directory = try migrations()
         let history = try directory.history()
         var id = RevisionID.generate()
@@ -95,6 +104,7 @@ public struct Workspace: Sendable {
     /// Rewrites `strata.sum`; returns whether it changed.
     @discardableResult
     public func writeSum() throws(StrataError) -> Bool {
+        try requireOwnFormat("hash")
         let directory = try migrations()
         let history = try directory.history()
         let text = directory.expectedSum(for: history.revisions)
@@ -108,6 +118,7 @@ public struct Workspace: Sendable {
     /// Puts the branch that ends at `head` on top of `onto`: the branch's first revision after
     /// the fork gets `down_revision: onto`. Only that header line changes. Returns the file changed.
     public func rebase(head: String, onto: String) throws(StrataError) -> URL {
+        try requireOwnFormat("rebase")
         let directory = try migrations()
         guard directory.errors.isEmpty else { throw .invalidFiles(directory.errors) }
         let graph = directory.graph

@@ -19,8 +19,13 @@ struct DatabaseContext {
     let migrator: Migrator
     let url: String
 
-    init(_ global: GlobalOptions, run: RunOptions? = nil, singleTransaction: Bool = false, acceptChanged: Bool = false, fromArchive: Bool = false) throws {
+    init(_ global: GlobalOptions, run: RunOptions? = nil, singleTransaction: Bool = false, acceptChanged: Bool = false, fromArchive: Bool = false,
+         toolFormat: Bool = false) throws {
         workspace = try global.workspace()
+        let format = workspace.configuration.format
+        if format != .strata && !toolFormat {
+            throw StrataError.usage("this history is in \(format.tool)'s layout: \(format.tool) runs it on your databases and keeps its own bookkeeping, which strata does not write; `strata deployed check` says where a database stands against a squash, `strata verify drift` compares its schema with the history")
+        }
         history = try workspace.history()
         let configuration = workspace.configuration
         guard let url = configuration.databaseURL(flag: global.databaseURL) else {

@@ -106,7 +106,15 @@ struct HistoryCommand: ParsableCommand {
         var current: String?
         if workspace.configuration.databaseURL(flag: global.databaseURL) != nil {
             // With a database, mark its current revision.
-            current = try DatabaseContext(global).migrator.state().current?.id
+            if workspace.configuration.format == .strata {
+                current = try DatabaseContext(global).migrator.state().current?.id
+            } else {
+                let context = try DatabaseContext(global, toolFormat: true)
+                switch try DeployedDatabases(workspace: workspace).plan(context.migrator.connection).standing {
+                case .fresh: current = nil
+                case .current(let at), .behind(let at): current = at
+                }
+            }
         }
         write(HistoryListing.render(try workspace.history(), current: current, verbose: global.verbose))
     }

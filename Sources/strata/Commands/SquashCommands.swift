@@ -291,7 +291,7 @@ struct VerifyDrift: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let context = try DatabaseContext(global)
+        let context = try DatabaseContext(global, toolFormat: true)
         let scratch = try openScratch(global, context.workspace.configuration)
         defer { scratch.close() }
         let report = context.workspace.configuration.format == .strata
