@@ -23,6 +23,7 @@ build: deps
 	$(SWIFT) build
 
 test: deps
+	bash scripts/tool-venv.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	bash scripts/dogfood.sh $(STRATA_DEBUG)

@@ -74,6 +74,12 @@ public struct FormatReader {
 
     static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
+    /// `_` replaced by `by` (bytes; Foundation's replacingOccurrences is slow at 5,000 names).
+    static func underscores<S: StringProtocol>(_ text: S, _ by: Character) -> String {
+        let replacement = by.asciiValue ?? 0x20
+        return String(decoding: text.utf8.map { $0 == 0x5F ? replacement : $0 }, as: UTF8.self)
+    }
+
     /// Splits `name` at the first `_`.
     static func cut(_ name: Substring) -> (Substring, Substring)? {
         guard let underscore = name.firstIndex(of: "_") else { return nil }
@@ -303,7 +309,7 @@ public struct FormatReader {
             }
             let text = Self.text(data)
             let noTransaction = data.starts(with: Array("-- no-transaction".utf8))
-            var revision = Revision(id: String(version), parents: [], message: description.replacingOccurrences(of: "_", with: " "),
+            var revision = Revision(id: String(version), parents: [], message: Self.underscores(description, " "),
                                     transactional: !noTransaction, upSQL: text,
                                     downSQL: downName.flatMap { tree.files[$0] }.map(Self.text), upLine: 1,
                                     downLine: downName == nil ? nil : 1, fileName: name)
@@ -345,7 +351,7 @@ public struct FormatReader {
                 errors.append(error(path, 1, "Invalid versioned migration name format: \(name) (could not recognise version number \(version))"))
                 continue
             }
-            let entry = Entry(path: path, version: parsed, description: description.replacingOccurrences(of: "_", with: " "))
+            let entry = Entry(path: path, version: parsed, description: Self.underscores(description, " "))
             switch prefix {
             case "B":
                 errors.append(error(path, 1, "a Flyway baseline migration (B prefix): strata does not read baseline migrations; squash writes the V migration that takes the last squashed version instead"))
@@ -357,6 +363,9 @@ public struct FormatReader {
             }
         }
         versioned.sort { $0.version < $1.version }
+        var undoByVersion: [[Int]: Entry] = [:]
+        for entry in undo.values { undoByVersion[entry.version.parts] = entry }
+        let versionedParts = Set(versioned.map(\.version.parts))
         var revisions: [Revision] = []
         var seen: [Entry] = []
         for entry in versioned {
@@ -368,7 +377,7 @@ public struct FormatReader {
             guard let data = tree.files[entry.path] else { continue }
             do {
                 let up = try substitute(Self.text(data), file: entry.path)
-                let undoEntry = undo.first { FlywayVersion($0.key) == entry.version }?.value
+                let undoEntry = undoByVersion[entry.version.parts]
                 let down = try undoEntry.flatMap { tree.files[$0.path] }.map { try substitute(Self.text($0), file: undoEntry?.path ?? "") }
                 var revision = Revision(id: entry.version.text, parents: [], message: entry.description, transactional: true,
                                         upSQL: up, downSQL: down, upLine: 1, downLine: down == nil ? nil : 1, fileName: entry.path)
@@ -383,7 +392,7 @@ public struct FormatReader {
                 errors.append(failure)
             } catch {}
         }
-        for (text, entry) in undo where !versioned.contains(where: { $0.version == entry.version }) {
+        for (text, entry) in undo where !versionedParts.contains(entry.version.parts) {
             errors.append(error(entry.path, 1, "an undo migration for version \(text) with no V migration of that version"))
         }
         return Result(revisions: revisions, errors: errors)
@@ -392,7 +401,7 @@ public struct FormatReader {
     /// Flyway's placeholders: `${name}` anywhere in the text (comments and strings too),
     /// case-insensitive; `flyway:filename` and `flyway:table` are known, others must be configured.
     func substitute(_ text: String, file: String) throws -> String {
-        guard text.contains("${") else { return text }
+        guard bytesContain(text, "${") else { return text }
         var out = ""
         var rest = text[...]
         while let open = rest.range(of: "${") {
@@ -428,6 +437,8 @@ public struct FormatReader {
                 if parts.count == 2, parts[0] == "executeInTransaction" { return parts[1].lowercased() != "false" }
             }
         }
+        let keywords = ["CONCURRENTLY", "VACUUM", "DATABASE", "TABLESPACE", "SUBSCRIPTION", "SYSTEM", "DISCARD"]
+        guard keywords.contains(where: { bytesContain(sql, $0, caseInsensitive: true) }) else { return true }
         let statements = SQLScanner(sql).statements()
         let outside = statements.filter { Self.mustRunOutsideTransaction($0.text) }
         if outside.isEmpty { return true }
@@ -437,10 +448,20 @@ public struct FormatReader {
     }
 
     static func mustRunOutsideTransaction(_ statement: String) -> Bool {
-        let words = statement.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).prefix(5).joined(separator: " ")
-        let patterns = ["^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)", "^ALTER SYSTEM", "^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY",
-                        "^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)", "^VACUUM", "^DISCARD ALL"]
-        return patterns.contains { words.range(of: $0, options: .regularExpression) != nil }
+        let words = statement.prefix(80).uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).prefix(4).map(String.init)
+        func at(_ i: Int) -> String { i < words.count ? words[i] : "" }
+        switch at(0) {
+        case "CREATE", "DROP":
+            if ["DATABASE", "TABLESPACE", "SUBSCRIPTION"].contains(at(1)) { return true }
+            return (at(1) == "INDEX" && at(2) == "CONCURRENTLY") || (at(1) == "UNIQUE" && at(2) == "INDEX" && at(3) == "CONCURRENTLY")
+        case "ALTER": return at(1) == "SYSTEM"
+        case "REINDEX":
+            let kind = at(1) == "VERBOSE" ? at(2) : at(1)
+            return ["SCHEMA", "DATABASE", "SYSTEM"].contains(kind)
+        case "VACUUM": return true
+        case "DISCARD": return at(1) == "ALL"
+        default: return false
+        }
     }
 
     // MARK: - Prisma
@@ -482,7 +503,7 @@ struct FlywayVersion: Comparable, Sendable {
     var parts: [Int]
 
     init?(_ raw: String) {
-        let normalized = raw.replacingOccurrences(of: "_", with: ".")
+        let normalized = FormatReader.underscores(raw, ".")
         var parts: [Int] = []
         for piece in normalized.split(separator: ".", omittingEmptySubsequences: false) {
             guard !piece.isEmpty, piece.allSatisfy(\.isASCIIDigit), let value = Int(piece.prefix(18)) else { return nil }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The layout a project keeps its history in (issue 12): strata's own format v1, or the layout of
 /// the tool the project already runs. Every format reads into the one `Revision` model; the rules
@@ -146,46 +149,75 @@ public struct SourceTree: Sendable {
     /// Reads the files a format looks at: the top level, and one level of directories for the
     /// formats that keep a migration per directory (diesel, Prisma); Flyway reads recursively.
     public static func read(_ url: URL, format: HistoryFormat) throws(StrataError) -> SourceTree {
-        let fm = FileManager.default
         var files: [String: Data] = [:]
-        func walk(_ relative: String, depth: Int) throws(StrataError) {
-            let dir = relative.isEmpty ? url : url.appendingPathComponent(relative)
-            let names: [String]
-            do {
-                names = try fm.contentsOfDirectory(atPath: dir.path)
-            } catch {
-                throw .environment("cannot list \(DisplayPath.of(dir)): \(error.localizedDescription)")
-            }
-            for name in names {
-                let path = relative.isEmpty ? name : relative + "/" + name
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
-                    guard depth > 0, !name.hasPrefix(".") else { continue }
-                    let before = files.count
-                    try walk(path, depth: depth - 1)
-                    // An empty directory is seen too (diesel skips it; Prisma does not).
-                    if files.count == before { files[path + "/"] = Data() }
-                    continue
-                }
-                if format == .golangMigrate || format == .sqlx || format == .goose || format == .dbmate {
-                    // The only files these tools read are at the top level; the rest is not needed.
-                    guard name.contains("sql") || name == "atlas.sum" || name.hasSuffix(".go") else { continue }
-                }
-                guard let data = fm.contents(atPath: dir.appendingPathComponent(name).path) else {
-                    throw .environment("cannot read \(DisplayPath.of(dir.appendingPathComponent(name)))")
-                }
-                files[path] = data
-            }
-        }
         let depth: Int
         switch format {
         case .diesel, .prisma: depth = 1
         case .flyway: depth = 16
         default: depth = 0
         }
+        // readdir's entry types instead of a stat per entry: 5,000 migrations read in well
+        // under the lint budget.
+        func walk(_ relative: String, depth: Int) throws(StrataError) {
+            let path = relative.isEmpty ? url.path : url.path + "/" + relative
+            guard let dir = opendir(path) else {
+                throw .environment("cannot list \(DisplayPath.of(URL(fileURLWithPath: path))): \(String(cString: strerror(errno)))")
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                    var info = stat()
+                    guard stat(url.path + "/" + child, &info) == 0 else { continue }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                }
+                if type == UInt8(DT_DIR) {
+                    guard depth > 0, !name.hasPrefix(".") else { continue }
+                    let before = files.count
+                    try walk(child, depth: depth - 1)
+                    // An empty directory is seen too (diesel skips it; Prisma does not).
+                    if files.count == before { files[child + "/"] = Data() }
+                    continue
+                }
+                if format == .golangMigrate || format == .sqlx || format == .goose || format == .dbmate {
+                    // The only files these tools read are at the top level; the rest is not needed.
+                    guard name.hasSuffix(".sql") || name == "atlas.sum" || name.hasSuffix(".go") || name.contains(".up.") || name.contains(".down.") else { continue }
+                }
+                guard let data = readFile(url.path + "/" + child) else {
+                    throw .environment("cannot read \(DisplayPath.of(url.appendingPathComponent(child)))")
+                }
+                files[child] = data
+            }
+        }
         try walk("", depth: depth)
         return SourceTree(files: files)
+    }
+
+    /// A whole file's bytes (nil when it cannot be read).
+    static func readFile(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var data = Data(count: Int(info.st_size))
+        var done = 0
+        let ok = data.withUnsafeMutableBytes { buffer -> Bool in
+            while done < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n <= 0 { return n == 0 }
+                done += n
+            }
+            return true
+        }
+        guard ok else { return nil }
+        if done < data.count { data.removeSubrange(done...) }
+        return data
     }
 
     /// Paths directly at the top (no `/`).

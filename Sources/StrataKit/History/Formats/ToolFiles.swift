@@ -1,14 +1,62 @@
 import Foundation
 
+/// Lines of a text split on `\n` by bytes (not by grapheme), as Substrings.
+func fastLines(_ text: String) -> [Substring] {
+    text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+}
+
+/// Whether `text` holds `needle` (ASCII), by bytes; `caseInsensitive` folds ASCII letters.
+func bytesContain(_ text: String, _ needle: String, caseInsensitive: Bool = false) -> Bool {
+    let n = Array(needle.utf8).map { caseInsensitive && $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+    guard let first = n.first else { return true }
+    var found = false
+    text.utf8.withContiguousStorageIfAvailable { h in
+        guard h.count >= n.count else { return }
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            var b = h[i]
+            if caseInsensitive && b >= 0x61 && b <= 0x7A { b -= 0x20 }
+            if b == first {
+                var j = 1
+                while j < n.count {
+                    var c = h[i + j]
+                    if caseInsensitive && c >= 0x61 && c <= 0x7A { c -= 0x20 }
+                    if c != n[j] { break }
+                    j += 1
+                }
+                if j == n.count { found = true; return }
+            }
+            i += 1
+        }
+    }
+    return found
+}
+
+/// `text` without ASCII whitespace at either end, by bytes.
+func fastTrim<S: StringProtocol>(_ text: S) -> String {
+    let bytes = Array(text.utf8)
+    func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C }
+    var start = 0, end = bytes.count
+    while start < end && blank(bytes[start]) { start += 1 }
+    while end > start && blank(bytes[end - 1]) { end -= 1 }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+}
+
 /// dbmate's file: `-- migrate:up [options]`, `-- migrate:down [options]` (docs/formats,
 /// pkg/dbmate/migration.go).
 enum DbmateFile {
-    static let up = try! NSRegularExpression(pattern: "^--\\s*migrate:up(\\s*$|\\s+\\S+)")
-    static let down = try! NSRegularExpression(pattern: "^--\\s*migrate:down(\\s*$|\\s+\\S+)")
-
-    static func matches(_ regex: NSRegularExpression, _ line: Substring) -> Bool {
-        let s = String(line)
-        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    /// `^--\s*migrate:<word>(\s*$|\s+\S+)`, by bytes.
+    static func marker(_ line: Substring, _ word: String) -> Bool {
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 2, bytes[0] == 0x2D, bytes[1] == 0x2D else { return false }
+        var i = 2
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C }
+        while i < bytes.count && isSpace(bytes[i]) { i += 1 }
+        let keyword = Array("migrate:\(word)".utf8)
+        guard bytes.count - i >= keyword.count, Array(bytes[i..<(i + keyword.count)]) == keyword else { return false }
+        i += keyword.count
+        return i == bytes.count || isSpace(bytes[i])
     }
 
     /// `transaction:false` among the marker line's options.
@@ -22,20 +70,20 @@ enum DbmateFile {
     }
 
     static func parse(_ text: String, name: String, version: String, fail: (Int, String) -> RevisionFileError) throws -> Revision {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = fastLines(text)
         var upIndex: Int?, downIndex: Int?
         for (index, line) in lines.enumerated() {
-            if matches(up, line) {
+            if marker(line, "up") {
                 if upIndex != nil {
                     throw fail(index + 1, "a second `-- migrate:up` section: strata reads one up and one down section per dbmate file; split the file in two")
                 }
                 upIndex = index
-            } else if matches(down, line) {
+            } else if marker(line, "down") {
                 guard upIndex != nil else { throw fail(index + 1, "`-- migrate:down` comes before `-- migrate:up` (dbmate: ErrParseWrongOrder)") }
                 if downIndex != nil { throw fail(index + 1, "a second `-- migrate:down` (dbmate: ErrParseMultipleDown)") }
                 downIndex = index
             } else if upIndex == nil {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !trimmed.isEmpty && !trimmed.hasPrefix("--") {
                     throw fail(index + 1, "dbmate does not support statements preceding the '-- migrate:up' block")
                 }
@@ -61,13 +109,27 @@ public enum GooseSQL {
 
     /// The annotation on a line, or nil for SQL and ordinary comments.
     static func annotation(_ line: Substring) throws -> Annotation?? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("--"), line.contains("+goose") else { return .none }
-        if line.first == " " || line.first == "\t" { return .some(nil) }  // leading whitespace: goose refuses
-        var rest = line.replacingOccurrences(of: "--", with: "")
-        if let range = rest.range(of: "+goose") { rest.removeSubrange(range) }
-        rest = rest.trimmingCharacters(in: .whitespaces)
-        switch rest.lowercased() {
+        // Fast path: most lines are SQL; an annotation is a `--` comment holding `+goose`.
+        let bytes = line.utf8
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first == 0x2D else { return .none }
+        let needle = Array("+goose".utf8)
+        let array = Array(bytes)
+        guard array.count >= needle.count,
+              let at = (0...(array.count - needle.count)).first(where: { array[$0..<($0 + needle.count)].elementsEqual(needle) }) else {
+            return .none
+        }
+        if array.first == 0x20 || array.first == 0x09 { return .some(nil) }  // leading whitespace: goose refuses
+        // goose removes every `--`, then the first `+goose`, and trims.
+        var rest = Array(array[..<at]) + Array(array[(at + needle.count)...])
+        var cleaned: [UInt8] = []
+        var i = 0
+        while i < rest.count {
+            if i + 1 < rest.count, rest[i] == 0x2D, rest[i + 1] == 0x2D { i += 2; continue }
+            cleaned.append(rest[i]); i += 1
+        }
+        rest = cleaned
+        let word = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        switch word {
         case "up": return .some(.up)
         case "down": return .some(.down)
         case "statementbegin": return .some(.begin)
@@ -80,7 +142,7 @@ public enum GooseSQL {
     }
 
     static func parse(_ text: String, environment: [String: String], fail: (Int, String) -> RevisionFileError) throws -> Revision {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = fastLines(text)
         var upIndex: Int?, downIndex: Int?
         var transactional = true
         var envsub = false
@@ -88,9 +150,9 @@ public enum GooseSQL {
             let line = lines[index][...]
             switch try annotation(line) {
             case .none:
-                if envsub { lines[index] = try substitute(lines[index], environment: environment) { fail(index + 1, $0) } }
+                if envsub { lines[index] = Substring(try substitute(String(lines[index]), environment: environment) { fail(index + 1, $0) }) }
                 if upIndex == nil {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
                     if !trimmed.isEmpty && !trimmed.hasPrefix("--") {
                         throw fail(index + 1, "SQL before `-- +goose Up`: goose requires the file to start with the Up annotation")
                     }
@@ -127,29 +189,39 @@ public enum GooseSQL {
     /// goose's split of one section: outside `StatementBegin`/`End`, a statement ends with a line
     /// whose last word before any `--` comment ends with `;`; inside, the block is one statement.
     public static func statements(_ sql: String) -> [SQLScanner.Statement] {
-        split(sql).statements
+        split(sql, build: true).statements
     }
 
     static func check(_ sql: String) -> (line: Int, message: String)? {
-        let result = split(sql)
+        let result = split(sql, build: false)
         if let open = result.openBlock { return (open, "missing '-- +goose StatementEnd' annotation") }
         if let stray = result.strayEnd { return (stray, "'-- +goose StatementEnd' without a StatementBegin") }
         if let rest = result.unfinished { return (rest, "unexpected unfinished SQL query: missing semicolon? (goose)") }
         return nil
     }
 
-    static func split(_ sql: String) -> (statements: [SQLScanner.Statement], openBlock: Int?, strayEnd: Int?, unfinished: Int?) {
+    /// `build: false` only checks the structure (what parsing a file needs), without making the
+    /// statements' text.
+    static func split(_ sql: String, build: Bool) -> (statements: [SQLScanner.Statement], openBlock: Int?, strayEnd: Int?, unfinished: Int?) {
         var out: [SQLScanner.Statement] = []
         var buffer = ""
+        var pending = false  // the buffer holds a line with something on it
         var start = 0
         var inBlock: Int?
         var stray: Int?
         func emit() {
-            let text = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !text.isEmpty { out.append(SQLScanner.Statement(text: text, line: start, offset: 0)) }
+            if build {
+                let text = fastTrim(buffer)
+                if !text.isEmpty { out.append(SQLScanner.Statement(text: text, line: start, offset: 0)) }
+            }
             buffer = ""
+            pending = false
         }
-        for (index, line) in sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        func add(_ line: Substring) {
+            if build { buffer += line; buffer += "\n" }
+            if !pending { pending = line.utf8.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D } }
+        }
+        for (index, line) in fastLines(sql).enumerated() {
             if let found = try? annotation(line), let kind = found {
                 if kind == .begin { inBlock = index; if buffer.isEmpty { start = index + 1 } }
                 if kind == .end {
@@ -158,17 +230,21 @@ public enum GooseSQL {
                 continue
             }
             if inBlock != nil {
-                if buffer.isEmpty { start = index }
-                buffer += line + "\n"
+                if !pending && buffer.isEmpty { start = index }
+                add(line)
                 continue
             }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if buffer.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
-            if buffer.isEmpty { start = index }
-            buffer += line + "\n"
+            if !pending {
+                // Blank lines and `--` comments before a statement are dropped, as goose does.
+                let bytes = Array(line.utf8)
+                guard let i = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                if bytes[i] == 0x2D && i + 1 < bytes.count && bytes[i + 1] == 0x2D { continue }
+                start = index
+            }
+            add(line)
             if endsWithSemicolon(line) { emit() }
         }
-        let unfinished = buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || inBlock != nil ? nil : start
+        let unfinished = !pending || inBlock != nil ? nil : start
         return (out, inBlock, stray, unfinished)
     }
 
