@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 swift=${SWIFT:-swift}
 [ $# -gt 0 ] || { echo "usage: $0 MAJOR..." >&2; exit 2; }
 
-groups=(detection fingerprint stairway squash crash)
+groups=(detection fingerprint stairway squash crash formats)
 filter_of() {
   case "$1" in
     detection) echo 'StrataSchemaTests\.(DetectionTests|ReflectionTests|ScopeTests)' ;;
@@ -18,6 +18,7 @@ filter_of() {
     stairway) echo 'StrataKitTests\.StairwayTests' ;;
     squash) echo 'StrataKitTests\.(SquashTests|SquashVerifyTests|NondeterministicDataTests)' ;;
     crash) echo 'StrataKitTests\.SquashCrashTests' ;;
+    formats) echo 'StrataKitTests\.(HistoryFormatTests|DeployedToolTests|RealToolTests)' ;;
   esac
 }
 

@@ -74,7 +74,22 @@ public struct Revision: Sendable, Hashable {
 
     /// Whether a direction runs in a transaction.
     public func isTransactional(_ direction: MigrationError.Direction) -> Bool {
-        direction == .down ? (downTransactional ?? transactional) : transactional
+        let declared = direction == .down ? (downTransactional ?? transactional) : transactional
+        guard !declared, batching == .whole else { return declared }
+        // A simple query that holds several statements is one implicit transaction on the server:
+        // BEGIN … COMMIT around it changes nothing (a statement that cannot run in a transaction
+        // fails either way), and the runner records the revision in the same transaction. A lone
+        // statement (CREATE INDEX CONCURRENTLY) or a file with its own transaction control is sent
+        // as it is.
+        let statements = SQLScanner(direction == .up ? upSQL : (downSQL ?? "")).statements()
+        return statements.count > 1 && !statements.contains { statement in
+            FormatReader.mustRunOutsideTransaction(statement.text) || Self.controlsTransaction(statement.text)
+        }
+    }
+
+    static func controlsTransaction(_ statement: String) -> Bool {
+        let word = statement.prefix(20).uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == ";" }).first.map(String.init) ?? ""
+        return ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"].contains(word)
     }
 
     /// The statements a section is sent as when it runs outside a transaction, the way its tool

@@ -198,12 +198,23 @@ public struct FormatReader {
 
     /// `(.*)\.(down|up)\.(.*)$` with a greedy title: the last `.up.`/`.down.` decides.
     static func golangDirection(_ rest: Substring) -> (up: Bool, title: String)? {
-        let up = rest.range(of: ".up.", options: .backwards)
-        let down = rest.range(of: ".down.", options: .backwards)
+        let bytes = Array(rest.utf8)
+        func last(_ word: String) -> Int? {
+            let w = Array(word.utf8)
+            guard bytes.count >= w.count else { return nil }
+            var i = bytes.count - w.count
+            while i >= 0 {
+                if bytes[i..<(i + w.count)].elementsEqual(w) { return i }
+                i -= 1
+            }
+            return nil
+        }
+        let up = last(".up."), down = last(".down.")
+        func title(_ end: Int) -> String { String(decoding: bytes[..<end], as: UTF8.self) }
         switch (up, down) {
-        case let (u?, d?): return u.lowerBound > d.lowerBound ? (true, String(rest[..<u.lowerBound])) : (false, String(rest[..<d.lowerBound]))
-        case let (u?, nil): return (true, String(rest[..<u.lowerBound]))
-        case let (nil, d?): return (false, String(rest[..<d.lowerBound]))
+        case let (u?, d?): return u > d ? (true, title(u)) : (false, title(d))
+        case let (u?, nil): return (true, title(u))
+        case let (nil, d?): return (false, title(d))
         default: return nil
         }
     }

@@ -128,7 +128,7 @@ public enum GooseSQL {
             cleaned.append(rest[i]); i += 1
         }
         rest = cleaned
-        let word = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+        let word = fastTrim(String(decoding: rest.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self))
         switch word {
         case "up": return .some(.up)
         case "down": return .some(.down)
@@ -152,7 +152,7 @@ public enum GooseSQL {
             case .none:
                 if envsub { lines[index] = Substring(try substitute(String(lines[index]), environment: environment) { fail(index + 1, $0) }) }
                 if upIndex == nil {
-                    let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let trimmed = fastTrim(line)
                     if !trimmed.isEmpty && !trimmed.hasPrefix("--") {
                         throw fail(index + 1, "SQL before `-- +goose Up`: goose requires the file to start with the Up annotation")
                     }
