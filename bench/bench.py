@@ -47,6 +47,17 @@ VENV_PACKAGES = ["alembic==1.20.1", "SQLAlchemy==2.1.9", "psycopg2-binary==2.9.1
 VENV_EXTRAS = {"migra": "migra==3.0.1663481299", "pytest_alembic": "pytest-alembic==0.13.1",
                "pytest": "pytest==9.2.0"}
 OUT_DIR = os.path.join(b.BENCH_DIR, "out")
+# other tools' history layouts (issue 12; docs/formats): `lint` times every one, `squash` the
+# SQUASH_LAYOUTS (--layouts chooses for both)
+LAYOUTS = list(gen_history.LAYOUTS)
+SQUASH_LAYOUTS = ["diesel", "golang-migrate"]
+LINT_GOAL_SECONDS = 0.5          # issue 12: strata lint on 5,000 revisions, any layout
+LAYOUT_PROBE_N = 5               # revisions of the tiny project that probes layout support
+# what strata says when it does not know a layout (yet): an unknown config key or option, or a
+# --format value it does not accept
+UNSUPPORTED = re.compile(r"unknown (setting|option|key|format|layout)|is invalid for '--format"
+                         r"|unsupported (format|layout)|not (yet )?supported|unrecognized",
+                         re.IGNORECASE)
 RUN_DIR = os.path.join(b.WORK_DIR, "run")  # strata's working directory: no strata.toml here
 
 # ---------------------------------------------------------------------------------------------
@@ -196,6 +207,37 @@ class Context:
     def strata_cmd(self, *args: str) -> list[str]:
         return [self.strata, *args]
 
+    def layout_support(self, layout: str) -> tuple[str | None, str | None]:
+        """How strata reads a project in `layout`: ("config", None) when `strata lint --config
+        P/strata.toml` (format = "<layout>") runs, else ("flags", None) when `strata lint
+        --format <layout> --migrations P/migrations` does, else (None, why not). "Runs": exits
+        0, or fails with anything but an unknown setting/option/format (findings are the
+        layout row's business). Probed once per layout on a tiny generated project."""
+        key = ("layout", layout)
+        if key in self._supports:
+            return self._supports[key]  # type: ignore[return-value]
+        problem = self.strata_missing("lint")
+        result: tuple[str | None, str | None] = (None, problem)
+        if problem is None:
+            proj = b.ensure_layout(LAYOUT_PROBE_N, layout, self.args.seed)
+            firsts = []
+            for mode in ("config", "flags"):
+                p = subprocess.run(self.strata_cmd("lint", *layout_args(mode, layout, proj)),
+                                   capture_output=True, text=True, cwd=RUN_DIR, env=self.env,
+                                   timeout=60)
+                text = (p.stderr or "") + (p.stdout or "")
+                if p.returncode == 0 or not UNSUPPORTED.search(text):
+                    result = (mode, None)
+                    break
+                how = f'format = "{layout}" in strata.toml' if mode == "config" else \
+                    f"lint --format {layout}"
+                firsts.append(f"{how}: {gist(text)}")
+            else:
+                result = (None, f"strata does not read the {layout} layout yet ("
+                          + "; ".join(firsts) + ")")
+        self._supports[key] = result  # type: ignore[assignment]
+        return result
+
     def strata_run(self, r: Result, cmd: list[str], what: str, keep_stdout: bool = False
                    ) -> subprocess.CompletedProcess | None:
         """One timed strata run into r. A non-zero exit fails r, prints strata's whole output
@@ -301,6 +343,35 @@ class Context:
             self._cluster = None
 
 
+def layout_args(mode: str, layout: str, project: str) -> list[str]:
+    """strata's options for a generated project (gen_history.write_project) in `layout`:
+    its strata.toml, or the equivalent --format/--migrations/--archive flags."""
+    if mode == "config":
+        return ["--config", os.path.join(project, "strata.toml")]
+    return ["--format", layout, "--migrations", os.path.join(project, "migrations"),
+            "--archive", os.path.join(project, "archive")]
+
+
+def gist(text: str) -> str:
+    """The line of strata's output that says what it does not know, without its prefix
+    ("strata: FILE:LINE: ", "Error: ") and its list of alternatives."""
+    line = next((x for x in text.splitlines() if UNSUPPORTED.search(x)), None)
+    if line is None:
+        return (text.strip().splitlines() or ["no output"])[0][:120]
+    line = re.sub(r"^\s*(strata: (\S+:\d+: )?|Error: )", "", line.strip())
+    return re.split(r"; expected|\. Please", line)[0][:120]
+
+
+def unsupported_reason(layout: str, p: subprocess.CompletedProcess) -> str | None:
+    """When a layout row's first run fails because strata does not know the layout (yet): the
+    reason to skip it with; None for a real failure."""
+    text = (p.stderr or "") + (p.stdout or "")
+    if not UNSUPPORTED.search(text):
+        return None
+    return f"strata does not support the {layout} layout here yet (exit {p.returncode}: " \
+        f"{gist(text)})"
+
+
 def log(msg: str) -> None:
     print(msg, flush=True)
 
@@ -318,6 +389,9 @@ def note(r: Result) -> str:
         return f"SQL part {statistics.median(r.extra['sql_seconds']):.3f} s"
     if r.extra.get("test_call_seconds") is not None:
         return f"test call {r.extra['test_call_seconds']:.2f} s"
+    if "goal_seconds" in r.extra and r.times:
+        goal = r.extra["goal_seconds"]
+        return f"goal < {goal:g} s: " + ("met" if r.median < goal else "MISSED")
     if r.extra.get("strata_phases"):
         ph = r.extra["strata_phases"][-1]
         top = sorted(ph.items(), key=lambda kv: -kv[1])[:3]
@@ -552,13 +626,20 @@ def embedded_leftovers() -> tuple[set[int], set[str]]:
     return pids, dirs
 
 
-@task("lint", "strata lint on the 5,000-revision history (after an untimed strata hash)")
+@task("lint", "strata lint on the 5,000-revision history (after an untimed strata hash), and "
+              "on the same history in each tool's layout (strata.toml format = ...; goal < 0.5 s)")
 def task_lint(ctx: Context) -> None:
     n = ctx.args.lint_size
     problem = ctx.strata_missing("lint")
     if problem:
         ctx.skip("lint", "strata lint", n, problem)
-        return
+    else:
+        lint_strata(ctx, n)
+    lint_layouts(ctx, n)
+
+
+def lint_strata(ctx: Context, n: int) -> None:
+    """Row "strata lint": the strata-format history through --migrations, hashed first."""
     h = b.ensure_history(n, ctx.args.seed)
     r = Result("lint", "strata lint", n)
     if ctx.strata_missing("hash") is None:
@@ -576,6 +657,44 @@ def task_lint(ctx: Context) -> None:
             break
         r.times.append(dt)
     ctx.add(r)
+
+
+def lint_layouts(ctx: Context, n: int) -> None:
+    """Rows "strata lint (<layout>)": `strata lint --config P/strata.toml` (or the --format
+    flags) on the N-revision history in each layout, timed; a layout strata does not read yet
+    is skipped. The strata layout is hashed first (untimed); the others have no strata.sum."""
+    layouts = ctx.args.layouts or LAYOUTS
+    rows = []
+    for layout in layouts:
+        r = Result("lint", f"strata lint ({layout})", n,
+                   extra={"layout": layout, "goal_seconds": LINT_GOAL_SECONDS})
+        mode, why = ctx.layout_support(layout)
+        if why:
+            r.status, r.reason = "skipped", why
+        rows.append((layout, mode, r))
+    ok = [layout for layout, _m, r in rows if r.status == "ok"]
+    projects = b.ensure_layouts(n, ok, ctx.args.seed) if ok else {}
+    for layout, mode, r in rows:
+        if r.status == "ok":
+            args = layout_args(mode, layout, projects[layout])
+            r.extra["strata_args"] = args
+            if layout == "strata":
+                p = subprocess.run(ctx.strata_cmd("hash", *args), capture_output=True,
+                                   text=True, cwd=RUN_DIR, env=ctx.env)
+                if p.returncode != 0:
+                    r.extra["hash_error"] = tail(p)
+            for _ in range(ctx.runs):
+                dt, p = ctx.run_timed(ctx.strata_cmd("lint", *args))
+                if p.returncode != 0:
+                    why = None if r.times else unsupported_reason(layout, p)
+                    r.status = "skipped" if why else "failed"
+                    r.reason = why or f"exit {p.returncode} (lint is expected to be clean): " \
+                                      f"{tail(p)}"
+                    break
+                r.times.append(dt)
+            if r.status == "ok":
+                r.extra["meets_goal"] = r.median < LINT_GOAL_SECONDS
+        ctx.add(r)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -991,7 +1110,8 @@ def dump_body(path: str) -> str:
 
 
 @task("squash", "strata squash --keep 50 (with its proof) at N = 300, 1000 against the floor: "
-                "the same work with psql and pg_dump; strata verify squash")
+                "the same work with psql and pg_dump; strata verify squash; strata squash of "
+                "the same history in diesel and golang-migrate layouts (same floor)")
 def task_squash(ctx: Context) -> None:
     keep = ctx.args.keep
     problem = ctx.strata_missing("squash") or ctx.strata_missing("hash")
@@ -1003,12 +1123,16 @@ def task_squash(ctx: Context) -> None:
         # the history as generated, and the same one with seeds stamped by now() and
         # gen_random_uuid(): its proofs calibrate (a second build of one side)
         for volatile in (False, True):
-            squash_variant(ctx, n, keep, volatile, problem, vproblem)
+            squash_variant(ctx, n, keep, volatile, problem, vproblem,
+                           [] if volatile else (ctx.args.layouts or SQUASH_LAYOUTS))
 
 
-def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vproblem) -> None:
+def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vproblem,
+                   layouts: list[str] = ()) -> None:
     """One history of task_squash: the floor, strata squash, verify squash (and, for the plain
-    history, squash on the embedded server)."""
+    history, squash on the embedded server, and rows "strata squash (<layout>)": the same
+    revisions in another tool's layout, squashed through its strata.toml, against the same
+    floor; a fresh copy of the project before each run, no strata hash)."""
     suffix = " (volatile seeds)" if volatile else ""
     h = b.ensure_history(n, ctx.args.seed, volatile=volatile)
     revs = b.read_history(h["strata"])
@@ -1049,6 +1173,17 @@ def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vpr
     if problem or vproblem:
         ver.status, ver.reason = "skipped", problem or vproblem
     scratch = ["--scratch-url", ctx.scratch_url()]
+    lay_rows = []
+    for layout in layouts:
+        r = Result("squash", f"strata squash ({layout})", n)
+        r.extra.update(squashed=k, kept=keep, layout=layout)
+        mode, why = (None, ctx.strata_missing("squash")) if ctx.strata_missing("squash") \
+            else ctx.layout_support(layout)
+        if why:
+            r.status, r.reason = "skipped", why
+        lay_rows.append((layout, mode, r))
+    ok = [layout for layout, _m, r in lay_rows if r.status == "ok"]
+    sources = b.ensure_layouts(n, ok, ctx.args.seed) if ok else {}
     for _run in range(ctx.runs):
         if floor.status == "ok":
             db1, db2 = ctx.fresh_db(f"q{n}a"), ctx.fresh_db(f"q{n}b")
@@ -1066,6 +1201,23 @@ def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vpr
             finally:
                 ctx.cluster.drop_db(db1)
                 ctx.cluster.drop_db(db2)
+        for layout, mode, r in lay_rows:
+            if r.status != "ok":
+                continue
+            proj = os.path.join(work, f"layout-{layout}")
+            shutil.rmtree(proj, ignore_errors=True)
+            shutil.copytree(sources[layout], proj)   # strata.toml, migrations/, empty archive/
+            args = layout_args(mode, layout, proj)
+            r.extra["strata_args"] = args
+            p = ctx.strata_run(r, ctx.strata_cmd("squash", *args, "--keep", str(keep),
+                                                 *scratch), what=f"squash ({layout})")
+            if p is None:
+                continue
+            if p.returncode == 0:
+                r.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+                r.extra["entries_after"] = len(os.listdir(os.path.join(proj, "migrations")))
+            elif not r.times and unsupported_reason(layout, p):
+                r.status, r.reason = "skipped", unsupported_reason(layout, p)
         if sq.status == "ok":
             fresh_copy()
             p = ctx.strata_run(sq, ctx.strata_cmd("squash", "--keep", str(keep),
@@ -1091,6 +1243,9 @@ def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vpr
     ctx.add(floor)
     ctx.add(sq)
     ctx.add(ver)
+    for layout, _m, r in lay_rows:
+        ctx.add(r)
+        shutil.rmtree(os.path.join(work, f"layout-{layout}"), ignore_errors=True)
     if volatile:
         for d in (mig, arch):
             shutil.rmtree(d, ignore_errors=True)
@@ -1254,6 +1409,13 @@ def ratios(results: list[Result]) -> list[dict]:
             ("squash", "floor: psql + pg_dump" + v, n))
         add("squash", n, "volatile seeds: verify squash / floor", ("squash", "strata verify squash" + v, n),
             ("squash", "floor: psql + pg_dump" + v, n))
+        for layout in LAYOUTS:
+            add("squash", n, f"{layout}: strata / floor (goal <= 1.5)",
+                ("squash", f"strata squash ({layout})", n), ("squash", "floor: psql + pg_dump", n))
+    for n in sorted({r.n for r in results if r.task == "lint"}):
+        for layout in LAYOUTS:
+            add("lint", n, f"{layout} / strata format", ("lint", f"strata lint ({layout})", n),
+                ("lint", "strata lint", n))
     for n in sorted({r.n for r in results if r.task == "fresh-db"}):
         add("fresh-db", n, "strata: original / squashed", ("fresh-db", "strata (original)", n),
             ("fresh-db", "strata (squashed)", n))
@@ -1423,6 +1585,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         b.REPO_DIR, ".build", "release", "strata"), help="strata binary (default: $STRATA, "
                     "else .build/release/strata)")
     ap.add_argument("--lint-size", type=int, default=5000, help="revisions for the lint task")
+    ap.add_argument("--layouts", type=lambda s: [x for x in s.split(",") if x], default=None,
+                    help="history layouts for the lint task's and the squash task's layout rows "
+                    f"(comma-separated, of: {', '.join(LAYOUTS)}; default: lint all, squash "
+                    f"{','.join(SQUASH_LAYOUTS)}); --layouts none: no layout rows")
     ap.add_argument("--seed", type=int, default=1, help="history generator seed")
     ap.add_argument("--timeout", type=float, default=900,
                     help="seconds before one timed run counts as failed (default 900)")
@@ -1436,6 +1602,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if a.quick:
         a.runs, a.sizes = 1, [100]
     a.only = [t for item in a.only for t in item.split(",") if t]
+    if a.layouts == ["none"]:
+        a.layouts = []
+    bad = [x for x in (a.layouts or []) if x not in LAYOUTS]
+    if bad:
+        ap.error(f"unknown layout(s) {', '.join(bad)}; layouts: {', '.join(LAYOUTS)}")
     if not os.path.isabs(a.strata):
         a.strata = os.path.abspath(a.strata)
     return a
@@ -1458,6 +1629,9 @@ def main(argv: list[str] | None = None) -> int:
         problem = ensure_venv()
         for n in sorted(set(a.sizes + [a.lint_size])):
             b.ensure_history(n, a.seed, alembic=n in a.sizes)
+        b.ensure_layouts(a.lint_size, LAYOUTS if a.layouts is None else a.layouts, a.seed)
+        for n in (a.sizes if a.sizes_given else [300, 1000]):
+            b.ensure_layouts(n, SQUASH_LAYOUTS if a.layouts is None else a.layouts, a.seed)
         log(problem or "setup done")
         return 1 if problem else 0
     ctx = Context(a)

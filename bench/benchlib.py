@@ -438,3 +438,30 @@ def ensure_history(n: int, seed: int = 1, alembic: bool = False, volatile: bool 
             with open(d + ".stamp", "w") as f:
                 f.write(_generator_key(kind, n, seed) + name + "\n")
     return out
+
+
+def ensure_layouts(n: int, layouts, seed: int = 1, volatile: bool = False) -> dict[str, str]:
+    """Generate (once per generator version) the N-revision history as a strata project in
+    each of `layouts` (gen_history.LAYOUTS: strata, diesel, golang-migrate, ...):
+    bench/work/layouts/nN/<layout>/ holds strata.toml (format = "<layout>"), migrations/ in
+    that tool's layout and an empty archive/. Returns {layout: project directory}; the
+    project's config is <dir>/strata.toml. The revisions are generated once for all stale ones.
+    """
+    import gen_history  # noqa: E402  (same directory)
+    name = (f"n{n}" if seed == 1 else f"n{n}-seed{seed}") + ("-volatile" if volatile else "")
+    out = {lay: os.path.join(WORK_DIR, "layouts", name, lay) for lay in layouts}
+    stale = [lay for lay in layouts
+             if not _fresh(out[lay] + ".stamp", _generator_key("layout:" + lay, n, seed) + name)
+             or not os.path.isfile(os.path.join(out[lay], "strata.toml"))]
+    if stale:
+        revs = gen_history.generate(n, seed, volatile)
+        for lay in stale:
+            gen_history.write_project(revs, out[lay], lay)
+            with open(out[lay] + ".stamp", "w") as f:
+                f.write(_generator_key("layout:" + lay, n, seed) + name + "\n")
+    return out
+
+
+def ensure_layout(n: int, layout: str, seed: int = 1, volatile: bool = False) -> str:
+    """ensure_layouts for one layout: the project directory (config: <dir>/strata.toml)."""
+    return ensure_layouts(n, [layout], seed, volatile)[layout]
