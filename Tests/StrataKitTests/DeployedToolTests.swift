@@ -64,6 +64,30 @@ final class DeployedToolTests: XCTestCase {
         return database
     }
 
+    /// The bookkeeping table is where the tool was told to keep it (golang-migrate's
+    /// `x-migrations-table-quoted` with a schema): `[deployed] table` names it.
+    func testConfiguredTable() throws {
+        let source = try fixturesURL().appendingPathComponent("formats/golang-migrate")
+        let project = try temporaryDirectory(self).appendingPathComponent("gm")
+        try FileManager.default.copyItem(at: source, to: project)
+        let config = project.appendingPathComponent("strata.toml")
+        try (try String(contentsOf: config, encoding: .utf8) + "\n[deployed]\ntable = \"ops.migration_state\"\n").write(to: config, atomically: true, encoding: .utf8)
+        let migrations = project.appendingPathComponent("migrations")
+        let history = try MigrationDirectory.load(migrations, format: .golangMigrate).history()
+        let database = try deploy(.golangMigrate, history, migrations, upTo: 3)
+        let connection = try PGConnection(database)
+        defer { connection.close() }
+        try connection.execute("CREATE SCHEMA ops; ALTER TABLE public.schema_migrations SET SCHEMA ops; ALTER TABLE ops.schema_migrations RENAME TO migration_state")
+        let squash = try strataWithScratch(["squash", "--keep", "4"], in: project)
+        XCTAssertEqual(squash.status, 0, squash.stdout + squash.stderr)
+        let check = try CLI.run(["deployed", "check", database.raw], in: project)
+        XCTAssertEqual(check.status, 1, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("at \(history.revisions[3].id), behind the squash point"), check.stdout)
+        XCTAssertEqual(try CLI.run(["deployed", "fix", database.raw], in: project).status, 0)
+        XCTAssertEqual(try connection.query("SELECT version::text FROM ops.migration_state")[0, 0], history.revisions[history.count - 5].id)
+        XCTAssertNil(try connection.query("SELECT to_regclass('public.schema_migrations')")[0, 0], "nothing was written to the default table")
+    }
+
     func testDiesel() throws { try deployedFlow("diesel", needsStep: false) }
     func testGolangMigrate() throws { try deployedFlow("golang-migrate", needsStep: false) }
     func testDbmate() throws { try deployedFlow("dbmate", needsStep: false) }

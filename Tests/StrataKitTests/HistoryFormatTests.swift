@@ -145,6 +145,71 @@ final class HistoryFormatTests: XCTestCase {
         XCTAssertEqual(try snapshot(migrations), before, "archive restore gives back the tree byte for byte")
     }
 
+    /// A second squash takes the first one's init revision with it; verify squash expands both
+    /// archives, and two restores give back the original tree.
+    func testSquashTwiceThenRestoreTwice() throws {
+        let project = try fixtureProject("golang-migrate")
+        let migrations = project.appendingPathComponent("migrations")
+        let before = try snapshot(migrations)
+        for (keep, name) in [(4, "sq1"), (2, "sq2")] {
+            let r = try strataWithScratch(["squash", "--keep", "\(keep)", "--name", name], in: project)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        }
+        let verify = try strataWithScratch(["verify", "squash"], in: project)
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("15 original revisions"), verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("against 3 current ones"), verify.stdout)
+        for _ in 0..<2 {
+            let r = try CLI.run(["archive", "restore"], in: project)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        }
+        XCTAssertEqual(try snapshot(migrations), before)
+    }
+
+    // MARK: - Crash safety in place
+
+    /// A fault before each write step of a diesel squash (directories written and removed) and
+    /// of a golang-migrate one (atlas.sum rewritten): `squash --resume` leaves exactly the
+    /// original tree or exactly the squashed one, never a lost file.
+    func testEveryFaultPointInPlace() throws {
+        for name in ["diesel", "golang-migrate"] {
+            let expected = try XCTUnwrap(Self.expectations[name])
+            let reference = try fixtureProject(name)
+            let original = try snapshot(reference.appendingPathComponent(expected.migrations))
+            let done = try strataWithScratch(["squash", "--keep", "4", "--name", "sq1"], in: reference)
+            XCTAssertEqual(done.status, 0, done.stdout + done.stderr)
+            let squashed = try snapshot(reference.appendingPathComponent(expected.migrations))
+            for k in 1...8 {
+                let project = try fixtureProject(name)
+                let migrations = project.appendingPathComponent(expected.migrations)
+                let crashed = try strataWithScratch(["squash", "--keep", "4", "--name", "sq1"], in: project, environment: ["STRATA_FAULT_AT": "\(k)"])
+                XCTAssertEqual(crashed.status, 86, "\(name) fault \(k): \(crashed.stderr)")
+                if FileManager.default.fileExists(atPath: migrations.appendingPathComponent(SquashCommit.journalName).path) {
+                    let lint = try CLI.run(["lint"], in: project)
+                    XCTAssertNotEqual(lint.status, 0, "\(name) fault \(k): other commands refuse a half-written tree")
+                } else {
+                    XCTAssertEqual(k, 1, "\(name): only a fault before the journal leaves none")
+                }
+                let resumed = try CLI.run(["squash", "--resume"], in: project)
+                XCTAssertEqual(resumed.status, 0, "\(name) fault \(k): \(resumed.stdout)\(resumed.stderr)")
+                var after = try snapshot(migrations)
+                after[SquashCommit.journalName] = nil
+                if k <= 3 {
+                    XCTAssertEqual(after, original, "\(name) fault \(k): undone, the tree is the original")
+                } else {
+                    // Finished: the same files as a squash without a fault; all but the init's
+                    // (a fresh dump, with this build's now() and random values) byte for byte.
+                    XCTAssertEqual(Set(after.keys), Set(squashed.keys), "\(name) fault \(k)")
+                    for (file, data) in squashed where !expected.initFiles.contains(file) && file != AtlasSum.fileName {
+                        XCTAssertEqual(after[file], data, "\(name) fault \(k): \(file)")
+                    }
+                    XCTAssertTrue(String(decoding: after[expected.initFiles[0]] ?? Data(), as: UTF8.self).hasPrefix("-- strata:squash archive=sq1.tar.gz"))
+                    XCTAssertTrue(FileManager.default.fileExists(atPath: project.appendingPathComponent("archive/sq1.tar.gz").path))
+                }
+            }
+        }
+    }
+
     // MARK: - Reading: what each tool ignores and what it trips over
 
     /// Writes `files` (relative path → text) into a fresh directory and runs `strata lint` on it.
