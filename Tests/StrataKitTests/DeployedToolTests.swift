@@ -88,6 +88,22 @@ final class DeployedToolTests: XCTestCase {
         XCTAssertNil(try connection.query("SELECT to_regclass('public.schema_migrations')")[0, 0], "nothing was written to the default table")
     }
 
+    /// `squash --deployed` on strata's own format reads strata's version table.
+    func testDeployedSquashPointInOwnFormat() throws {
+        let project = try squashProject(self)
+        let old = try freshDatabase(self), newer = try freshDatabase(self)
+        XCTAssertEqual(try CLI.run(["upgrade", "r03", "--database-url", old.raw], in: project).status, 0)
+        XCTAssertEqual(try CLI.run(["upgrade", "r06", "--database-url", newer.raw], in: project).status, 0)
+        let r = try strataWithScratch(["squash", "--deployed", newer.raw, old.raw, "--dry-run"], in: project)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("is at r03"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("r01 … r03 (3 revisions)"), r.stdout)
+        let fresh = try freshDatabase(self)
+        let refused = try strataWithScratch(["squash", "--deployed", fresh.raw, "--dry-run"], in: project)
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("records no applied revision"), refused.stderr)
+    }
+
     func testDiesel() throws { try deployedFlow("diesel", needsStep: false) }
     func testGolangMigrate() throws { try deployedFlow("golang-migrate", needsStep: false) }
     func testDbmate() throws { try deployedFlow("dbmate", needsStep: false) }

@@ -92,7 +92,12 @@ final class HistoryFormatTests: XCTestCase {
         let failed = Set((report?["failedRevisions"] as? [String]) ?? [])
         XCTAssertEqual(failed, Set(([expected.broken].compactMap { $0 }) + expected.irreversible), stairway.stdout + stairway.stderr)
         XCTAssertEqual(stairway.status, failed.isEmpty ? 0 : 1, stairway.stderr)
-        if expected.broken == nil { XCTAssertTrue(stairway.stderr.contains("nothing to check"), stairway.stderr) }
+        if expected.broken == nil {
+            XCTAssertTrue(stairway.stderr.contains("nothing to check"), stairway.stderr)
+            XCTAssertEqual((report?["unchecked"] as? [String])?.count, expected.revisions, "each revision is said to have nothing to check")
+        } else {
+            XCTAssertEqual((report?["unchecked"] as? [String]) ?? [], [])
+        }
 
         // --dry-run proves and writes nothing.
         let dry = try strataWithScratch(["squash", "--keep", "4", "--dry-run"], in: project)

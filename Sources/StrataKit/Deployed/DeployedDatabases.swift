@@ -293,20 +293,31 @@ public struct DeployedDatabases {
 
     /// For `squash --deployed`: the oldest revision any of the databases is at.
     public static func squashPoint(workspace: Workspace, urls: [String]) throws -> (revision: String, display: String) {
-        let deployed = try DeployedDatabases(workspace: workspace)
+        let own = workspace.configuration.format == .strata
+        let deployed = own ? nil : try DeployedDatabases(workspace: workspace)
+        let history = try deployed?.history ?? workspace.history()
         var oldest: (position: Int, revision: String, display: String)?
         for url in urls {
             let connection = try PGConnection(ConnectionString(url))
             defer { connection.close() }
             let display = ConnectionString(url).description
-            let plan = try deployed.plan(connection)
-            let at: String
-            switch plan.standing {
-            case .fresh: throw StrataError.usage("\(display) has no \(deployed.format.tool) bookkeeping rows in \(deployed.table): it is not a deployed database of this history")
-            case .current(let revision), .behind(let revision): at = revision
+            var at: String?
+            if let deployed {
+                switch try deployed.plan(connection).standing {
+                case .fresh: at = nil
+                case .current(let revision), .behind(let revision): at = revision
+                }
+            } else {
+                // strata's own format: its version table.
+                let migrator = try Migrator(connection: connection, history: history, options: MigrateOptions(versionTable: VersionTable(workspace.configuration.versionTable)))
+                let state = try migrator.state()
+                at = state.behind?.appliedID ?? state.current?.id
             }
-            guard let position = deployed.history.position(of: at) else {
-                throw StrataError.usage("\(display) is at \(at), which an earlier squash replaced: run `strata deployed fix` on it first")
+            guard let at else {
+                throw StrataError.usage("\(display) records no applied revision\(deployed.map { " in \($0.table)" } ?? ""): it is not a deployed database of this history")
+            }
+            guard let position = history.position(of: at) else {
+                throw StrataError.usage("\(display) is at \(at), which an earlier squash replaced: \(own ? "bring it to the squash point with `strata upgrade --from-archive`" : "run `strata deployed fix` on it") first")
             }
             if oldest == nil || position < oldest!.position { oldest = (position, at, display) }
         }

@@ -48,6 +48,8 @@ public struct StairwayVerifier {
         public var seconds: Double
         /// What the user should know about how the check ran (not findings: they do not fail it).
         public var notes: [String] = []
+        /// Revisions with nothing to check after their up: the layout keeps no down sections.
+        public var unchecked: [String] = []
         public var passed: Bool { findings.isEmpty }
     }
 

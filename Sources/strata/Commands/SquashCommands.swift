@@ -261,6 +261,7 @@ struct VerifyStairway: ParsableCommand {
         var report = try verifier.run(since: since)
         clearProgress()
         if verifier.noDowns {
+            report.unchecked = history.revisions.map(\.id)
             report.notes.append("\(directory.format.tool) keeps no down sections here: nothing to check after the up of \(unchecked) revision(s) (each up still ran on the state the ones before it built)")
         }
         if !global.quiet { for note in report.notes { printError("strata: note: \(note)") } }
@@ -275,6 +276,9 @@ struct VerifyStairway: ParsableCommand {
                     last = finding.revision
                 }
                 out += "    [\(finding.kind.rawValue)] \(finding.message)\n"
+            }
+            if global.verbose {
+                for id in report.unchecked { out += "· \(id): nothing to check (no down section)\n" }
             }
             out += "stairway: \(report.checked) revisions checked, \(report.failedRevisions.count) failed, in \(Milliseconds.format(report.seconds))\n"
             if !(global.quiet && report.passed) { write(out) }
