@@ -140,6 +140,10 @@ final class HistoryFormatTests: XCTestCase {
         XCTAssertTrue(verify.stdout.contains("the squashed history is equivalent"), verify.stdout)
         let stairwayAfter = try strataWithScratch(["verify", "stairway"], in: project)
         XCTAssertEqual(stairwayAfter.status, expected.irreversible.contains(where: { id in kept.contains { $0.id == id } }) ? 1 : 0, stairwayAfter.stdout + stairwayAfter.stderr)
+        let second = squashed[1]
+        let show = try CLI.run(["archive", "show", second.id], in: project)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertEqual(Data(show.stdout.utf8), before[try XCTUnwrap(second.fileName)], "archive show prints the revision's up file as it was")
         let archiveVerify = try CLI.run(["archive", "verify"], in: project)
         XCTAssertEqual(archiveVerify.status, 0, archiveVerify.stdout + archiveVerify.stderr)
 

@@ -23,7 +23,13 @@ public struct ArchiveOperations {
             if archive.name == reference || archive.url.lastPathComponent == reference || archive.manifest.initRevision == reference {
                 return (archive, nil)
             }
-            if let file = archive.manifest.revisions.first(where: { $0.id == reference || ($0.id?.hasPrefix(reference) == true && reference.count >= 4) }) {
+            let matches = archive.manifest.revisions.filter { $0.id == reference || ($0.id?.hasPrefix(reference) == true && reference.count >= 4) }
+            // A revision of several files (a tool's layout): its up file, not its down file.
+            func isDown(_ path: String) -> Bool {
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                return name == "down.sql" || name.contains(".down.") || name.hasPrefix("U")
+            }
+            if let file = matches.first(where: { !isDown($0.file) }) ?? matches.first {
                 return (archive, file.file)
             }
         }
