@@ -340,5 +340,10 @@ final class HistoryFormatTests: XCTestCase {
         let r = try strataWithScratch(["squash", "--keep", "4", "--dry-run"], in: project)
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("atlas.sum does not match"), r.stderr)
+        // Lint says so too, with the fix.
+        let lint = try CLI.run(["lint"], in: project)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("migrations/atlas.sum:1: error [atlas-sum]"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("atlas migrate hash"), lint.stdout)
     }
 }

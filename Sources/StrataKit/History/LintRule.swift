@@ -10,6 +10,9 @@ public struct LintContext: Sendable {
     public var path: @Sendable (Revision) -> String?
     /// The layout of the history: rules about strata's own headers apply to format v1 only.
     public var format: HistoryFormat = .strata
+    /// A golang-migrate directory's `atlas.sum` against the files: `nil` when there is none,
+    /// else (path as the user names it, whether it matches).
+    public var atlasSum: (path: String, current: Bool)?
 
     public init(graph: RevisionGraph, sum: SumFile.Status?, sumPath: String = SumFile.fileName, path: @escaping @Sendable (Revision) -> String? = { $0.fileName }) {
         self.graph = graph
@@ -28,7 +31,7 @@ public struct LintRule: Sendable {
     /// Every rule, in the order they run.
     public static let all: [LintRule] = [
         duplicateID, filenameMismatch, danglingParent, merge, cycle, rootCount,
-        multipleHeads, branch, irreversible, emptyRevision, sum,
+        multipleHeads, branch, irreversible, emptyRevision, sum, atlasSum,
     ]
 
     /// Runs every rule; findings come out in rule order, each rule's sorted by file and line.
@@ -186,6 +189,15 @@ public struct LintRule: Sendable {
                 file: ctx.path(revision), line: max(1, revision.upLine - 1), revisions: [revision.id]
             )
         }
+    }
+
+    static let atlasSum = LintRule(id: "atlas-sum", summary: "a golang-migrate directory's atlas.sum matches its files") { ctx in
+        guard let atlas = ctx.atlasSum, !atlas.current else { return [] }
+        return [Finding(
+            rule: "atlas-sum", severity: .error,
+            message: "\(atlas.path) does not match the migration files: `atlas migrate validate` fails (checksum mismatch); check the change, then run `atlas migrate hash`",
+            file: atlas.path, line: 1, fix: "atlas migrate hash"
+        )]
     }
 
     static let sum = LintRule(id: "sum", summary: "strata.sum matches the revision files") { ctx in

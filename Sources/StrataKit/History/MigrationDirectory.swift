@@ -94,6 +94,9 @@ public struct MigrationDirectory: Sendable {
             revision.fileName.map { displayDirectory == "." ? $0 : "\(displayDirectory)/\($0)" }
         }
         context.format = format
+        if format == .golangMigrate, let tree, let atlas = tree.files[AtlasSum.fileName] {
+            context.atlasSum = (DisplayPath.of(url.appendingPathComponent(AtlasSum.fileName)), AtlasSum.render(tree.files) == String(decoding: atlas, as: UTF8.self))
+        }
         return LintRule.lint(context, rules: rules)
     }
 
