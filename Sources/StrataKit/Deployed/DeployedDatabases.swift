@@ -33,7 +33,6 @@ public struct DeployedDatabases {
         initRevision = history.revisions.first(where: \.isSquashInit)
         currentFiles = directory.tree?.files ?? [:]
         var files = currentFiles
-        for archive in expanded.archives { files.merge(archive.files) { current, _ in current } }
         // Archived files win for the revisions they hold (the init took revision k's names).
         for archive in expanded.archives { files.merge(archive.files) { _, archived in archived } }
         originalFiles = files
@@ -65,8 +64,7 @@ public struct DeployedDatabases {
 
     /// The bookkeeping table, quoted: `[deployed] table`, else the tool's default.
     public var table: String {
-        let name = workspace.configuration.bookkeepingTable ?? format.defaultTable ?? ""
-        return name.split(separator: ".", maxSplits: 1).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ".")
+        VersionTable(workspace.configuration.bookkeepingTable ?? format.defaultTable ?? "").qualified
     }
 
     /// The applied revisions the table records, as ids of the original history (in its order),
@@ -167,27 +165,27 @@ public struct DeployedDatabases {
             }
             if checksums[initRevision.id] != initChecksum {
                 plan.reasons.append("sqlx compares the checksum of applied version \(initRevision.id) with its file (VersionMismatch): it becomes the init revision's")
-                plan.statements.append("UPDATE \(table) SET checksum = '\\x\(initChecksum)'::bytea, description = \(Self.literal(initRevision.message ?? "")) WHERE version = \(initRevision.id)")
+                plan.statements.append("UPDATE \(table) SET checksum = '\\x\(initChecksum)'::bytea, description = \(quoteLiteral(initRevision.message ?? "")) WHERE version = \(initRevision.id)")
             }
         case .flyway:
             if !squashedIDs.isEmpty {
                 plan.reasons.append("Flyway validate fails on applied versions with no file (\"Detected applied migration not resolved locally\"): \(squashedIDs.count) squashed version(s) are marked deleted, as `flyway repair` does")
                 for id in squashedIDs {
-                    plan.statements.append("INSERT INTO \(table) (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) SELECT (SELECT coalesce(max(installed_rank), 0) + 1 FROM \(table)), version, description, 'DELETE', script, checksum, current_user, 0, true FROM \(table) WHERE version = \(Self.literal(id)) AND type <> 'DELETE' ORDER BY installed_rank DESC LIMIT 1")
+                    plan.statements.append("INSERT INTO \(table) (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) SELECT (SELECT coalesce(max(installed_rank), 0) + 1 FROM \(table)), version, description, 'DELETE', script, checksum, current_user, 0, true FROM \(table) WHERE version = \(quoteLiteral(id)) AND type <> 'DELETE' ORDER BY installed_rank DESC LIMIT 1")
                 }
             }
             if checksums[initRevision.id] != initChecksum {
                 plan.reasons.append("Flyway validate compares the checksum of applied version \(initRevision.id) with its file (\"Migration checksum mismatch\"): it becomes the init revision's, as `flyway repair` realigns it")
-                plan.statements.append("UPDATE \(table) SET checksum = \(initChecksum) WHERE version = \(Self.literal(initRevision.id)) AND type <> 'DELETE'")
+                plan.statements.append("UPDATE \(table) SET checksum = \(initChecksum) WHERE version = \(quoteLiteral(initRevision.id)) AND type <> 'DELETE'")
             }
         case .prisma:
             if !squashedIDs.isEmpty {
                 plan.reasons.append("`prisma migrate status`/`dev` report applied migrations missing from the directory: \(squashedIDs.count) row(s) of squashed migrations go (`migrate deploy` itself ignores them)")
-                plan.statements.append("DELETE FROM \(table) WHERE migration_name IN (\(squashedIDs.map(Self.literal).joined(separator: ", ")))")
+                plan.statements.append("DELETE FROM \(table) WHERE migration_name IN (\(squashedIDs.map(quoteLiteral).joined(separator: ", ")))")
             }
             if checksums[initRevision.id] != initChecksum {
                 plan.reasons.append("`prisma migrate status`/`dev` report migration \(initRevision.id) as modified since it was applied: its checksum becomes the init revision's")
-                plan.statements.append("UPDATE \(table) SET checksum = \(Self.literal(initChecksum)) WHERE migration_name = \(Self.literal(initRevision.id))")
+                plan.statements.append("UPDATE \(table) SET checksum = \(quoteLiteral(initChecksum)) WHERE migration_name = \(quoteLiteral(initRevision.id))")
             }
         default:
             break
@@ -235,8 +233,6 @@ public struct DeployedDatabases {
         return Int32(bitPattern: UInt32(truncatingIfNeeded: crc))
     }
 
-    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-
     // MARK: - Fix
 
     /// The statements that record one replayed revision, as the tool records it.
@@ -244,16 +240,16 @@ public struct DeployedDatabases {
         let version = revision.id
         switch format {
         case .strata: return []
-        case .diesel, .dbmate: return ["INSERT INTO \(table) (version) VALUES (\(Self.literal(version)))"]
+        case .diesel, .dbmate: return ["INSERT INTO \(table) (version) VALUES (\(quoteLiteral(version)))"]
         case .golangMigrate: return ["TRUNCATE \(table)", "INSERT INTO \(table) (version, dirty) VALUES (\(version), false)"]
         case .goose: return ["INSERT INTO \(table) (version_id, is_applied) VALUES (\(version), true)"]
         case .sqlx:
-            return ["INSERT INTO \(table) (version, description, success, checksum, execution_time) VALUES (\(version), \(Self.literal(revision.message ?? "")), TRUE, '\\x\(originalChecksum(revision))'::bytea, -1)"]
+            return ["INSERT INTO \(table) (version, description, success, checksum, execution_time) VALUES (\(version), \(quoteLiteral(revision.message ?? "")), TRUE, '\\x\(originalChecksum(revision))'::bytea, -1)"]
         case .flyway:
             let script = revision.fileName ?? ""  // relative to the location, as Flyway records it
-            return ["INSERT INTO \(table) (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM \(table)), \(Self.literal(version)), \(Self.literal(revision.message ?? "")), 'SQL', \(Self.literal(script)), \(originalChecksum(revision)), current_user, 0, true)"]
+            return ["INSERT INTO \(table) (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM \(table)), \(quoteLiteral(version)), \(quoteLiteral(revision.message ?? "")), 'SQL', \(quoteLiteral(script)), \(originalChecksum(revision)), current_user, 0, true)"]
         case .prisma:
-            return ["INSERT INTO \(table) (id, checksum, migration_name, logs, started_at, finished_at, applied_steps_count) VALUES (gen_random_uuid()::text, \(Self.literal(originalChecksum(revision))), \(Self.literal(version)), '', now(), now(), 1)"]
+            return ["INSERT INTO \(table) (id, checksum, migration_name, logs, started_at, finished_at, applied_steps_count) VALUES (gen_random_uuid()::text, \(quoteLiteral(originalChecksum(revision))), \(quoteLiteral(version)), '', now(), now(), 1)"]
         }
     }
 

@@ -26,11 +26,12 @@ public struct SquashCommit: Codable, Sendable {
     public var squashedFiles: [String]
     /// Format v1: the oldest kept revision's file before it was re-pointed.
     public var keptFileName: String?
-    /// Sum files archived as they were (`strata.sum`, `atlas.sum`).
-    public var toolFiles: [String]
     /// The archive's bytes are not in the journal; it is written from this plan.
     public var manifest: ArchiveManifest
     var migrationsPath: String
+
+    /// A tool's sum files archived as they were (`atlas.sum`); `strata.sum` is the manifest's `sum`.
+    var toolFiles: [String] { manifest.toolFiles?.map(\.file) ?? [] }
 
     private var migrationsURL: URL { URL(fileURLWithPath: migrationsPath) }
     private var journalURL: URL { migrationsURL.appendingPathComponent(Self.journalName) }
@@ -80,7 +81,7 @@ public struct SquashCommit: Codable, Sendable {
         return SquashCommit(
             phase: .archiving, archivePath: archiveURL.path, writes: writes, removals: files.map(\.file),
             finalWrites: [InitWriter.File(path: SumFile.fileName, text: SumFile.render(entries))],
-            squashedFiles: files.map(\.file), keptFileName: kept?.fileName, toolFiles: sumData == nil ? [] : [SumFile.fileName],
+            squashedFiles: files.map(\.file), keptFileName: kept?.fileName,
             manifest: manifest, migrationsPath: directory.url.path
         )
     }
@@ -117,7 +118,7 @@ public struct SquashCommit: Codable, Sendable {
         manifest.toolFiles = toolEntries.isEmpty ? nil : toolEntries
         return SquashCommit(
             phase: .archiving, archivePath: archiveURL.path, writes: initFiles, removals: files.map(\.file).filter { !written.contains($0) },
-            finalWrites: finalWrites, squashedFiles: files.map(\.file), keptFileName: nil, toolFiles: toolEntries.map(\.file),
+            finalWrites: finalWrites, squashedFiles: files.map(\.file), keptFileName: nil,
             manifest: manifest, migrationsPath: directory.url.path
         )
     }
@@ -156,12 +157,11 @@ public struct SquashCommit: Codable, Sendable {
             files[file] = data
         }
         let kept = keptFileName.flatMap { FileManager.default.contents(atPath: migrationsURL.appendingPathComponent($0).path) }
+        let sum = manifest.sum == nil ? nil : FileManager.default.contents(atPath: migrationsURL.appendingPathComponent(SumFile.fileName).path)
         var tools: [String: Data] = [:]
         for name in toolFiles {
             tools[name] = FileManager.default.contents(atPath: migrationsURL.appendingPathComponent(name).path)
         }
-        let sum = manifest.sum == nil ? nil : tools[SumFile.fileName]
-        if manifest.toolFiles != nil { tools[SumFile.fileName] = nil } else { tools = [:] }
         let modified = Int((ISO8601DateFormatter().date(from: manifest.created) ?? Date()).timeIntervalSince1970)
         let bytes = try SquashArchive.encode(manifest: manifest, files: files, kept: kept, sum: sum, tools: tools, modified: modified)
         Self.faultPoint(2)

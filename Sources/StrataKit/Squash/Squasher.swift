@@ -193,7 +193,7 @@ public final class Squasher {
         clock.restart()
         guard proof.holds else { throw Proof.Failure(proof: proof) }
 
-        let bytesBefore = history.revisions.flatMap(\.files).reduce(0) { $0 + (directory.fileHashes[$1] == nil && format == .strata ? 0 : fileSize(directory.url.appendingPathComponent($1))) }
+        let bytesBefore = history.revisions.flatMap(\.files).reduce(0) { $0 + fileSize(directory.url.appendingPathComponent($1)) }
         let initText = format == .strata ? RevisionWriter.render(initRevision) : initFiles.map(\.text).joined()
         let keptBytes = kept.flatMap(\.files).reduce(0) { $0 + fileSize(directory.url.appendingPathComponent($1)) }
         var report = SquashReport(

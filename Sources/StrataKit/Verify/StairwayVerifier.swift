@@ -169,12 +169,13 @@ public struct StairwayVerifier {
         let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let prefix = "BEGIN;\n"
         let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
+        let transactional = revision.isTransactional(direction)  // scans a whole-file section: once per step
         // A section that runs DEALLOCATE ALL takes the prepared capture with it: then the capture
         // is sent whole, and prepared again for the next steps.
         let capture = retried ? try StepRecorder.captureSQL(on: session.connection) : "EXECUTE \(StepRecorder.captureStatement)"
         defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
-            if revision.isTransactional(direction) && (session.recording || !track) {
+            if transactional && (session.recording || !track) {
                 let results = try session.connection.executeAll(
                     body + (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
                 guard track else { return Touched(refs: []) }
@@ -201,7 +202,7 @@ public struct StairwayVerifier {
             let from = try session.tracker.nextXID()
             let knownRefs = known()
             var written = Set<CatalogRef>()
-            if revision.isTransactional(direction) {
+            if transactional {
                 let results = try session.connection.executeAll(
                     body + ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
                 written = ChangeTracker.writtenTables(in: results)
@@ -229,7 +230,7 @@ public struct StairwayVerifier {
         } catch var error as PostgresError {
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)
-            if revision.isTransactional(direction), let position = error.position { error.position = max(1, position - prefix.count) }
+            if transactional, let position = error.position { error.position = max(1, position - prefix.count) }
             let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
         }

@@ -81,12 +81,13 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
         if exists("flyway.conf") || exists("flyway.toml") {
             return (.flyway, directory.appendingPathComponent(exists("sql") ? "sql" : "db/migration"))
         }
-        if exists("db/migrations"), let format = detectFiles(directory.appendingPathComponent("db/migrations")) {
-            return (format, directory.appendingPathComponent("db/migrations"))
-        }
-        for sub in ["migrations", "sql", "db/migration", "."] where exists(sub) {
+        // sqlx and golang-migrate share `<version>_<title>.up.sql`: a Rust project that depends on
+        // sqlx is sqlx's.
+        let cargo = (try? String(contentsOf: directory.appendingPathComponent("Cargo.toml"), encoding: .utf8)) ?? ""
+        let rust = cargo.contains("sqlx")
+        for sub in ["db/migrations", "migrations", "sql", "db/migration", "."] where exists(sub) {
             let url = sub == "." ? directory : directory.appendingPathComponent(sub)
-            if let format = detectFiles(url) { return (format, url) }
+            if let format = detectFiles(url) { return (rust && format == .golangMigrate ? .sqlx : format, url) }
         }
         return nil
     }
@@ -113,9 +114,8 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
             if text.range(of: "--\\s*migrate:up", options: .regularExpression) != nil { return .dbmate }
         }
         if !paired.isEmpty {
-            // golang-migrate and sqlx share `<version>_<title>.up.sql`; sqlx's versions are the
-            // only ones `sqlx migrate add` makes with `-- no-transaction`; a `_sqlx_` hint is rare,
-            // so the default for paired files is golang-migrate unless a file starts sqlx's way.
+            // Paired files are golang-migrate's unless one starts with sqlx's `-- no-transaction`
+            // (or, in `detect`, the project depends on sqlx).
             for name in paired {
                 if let data = fm.contents(atPath: url.appendingPathComponent(name).path),
                    data.starts(with: Array("-- no-transaction".utf8)) { return .sqlx }
