@@ -57,7 +57,7 @@ final class DeployedToolTests: XCTestCase {
             for revision in applied {
                 sql.append("INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count) VALUES (gen_random_uuid()::text, \(quote(try sum("/usr/bin/sha256sum", revision))), \(quote(revision.id)), now(), 1)")
             }
-        case .strata:
+        case .strata, .alembic:
             break
         }
         for statement in sql { try connection.execute(statement) }

@@ -34,6 +34,16 @@ public struct Configuration: Sendable {
     /// Whether `migrations` was set (in the file or by a flag); else a tool format's default
     /// directory applies.
     public var migrationsSet = false
+    /// `[alembic]`: the project's alembic.ini (default: found at or above the migrations
+    /// directory, or beside strata.toml), its Python, its SQLAlchemy driver, the environment
+    /// variables env.py reads its URL from, and more `-x` arguments.
+    public var alembicIni: URL?
+    public var alembicPython: String?
+    public var alembicDriver: String?
+    public var alembicURLEnvironment: [String] = []
+    public var alembicXArguments: [String] = []
+    /// The directory of the config file (or the working directory without one).
+    public var baseDirectory: URL
 
     public var formatSettings: FormatSettings { FormatSettings(placeholders: placeholders) }
 
@@ -45,12 +55,28 @@ public struct Configuration: Sendable {
         "migrations", "archive", "database.url_env", "database.version_table",
         "database.lock_timeout", "database.statement_timeout", "scratch.url", "scratch.url_env",
         "server.postgres", "format", "deployed.table",
+        "alembic.ini", "alembic.python", "alembic.driver", "alembic.url_env", "alembic.x",
     ]
 
     /// The defaults when there is no config file: `./migrations` and `./archive`.
     public init(baseDirectory: URL) {
         self.migrationsDirectory = baseDirectory.appendingPathComponent("migrations")
         self.archiveDirectory = baseDirectory.appendingPathComponent("archive")
+        self.baseDirectory = baseDirectory
+    }
+
+    /// The Alembic project of an Alembic history, with strata's settings for running it.
+    public func alembicProject() throws(StrataError) -> AlembicProject {
+        guard let ini = alembicIni ?? AlembicProject.find(from: migrationsDirectory) ?? AlembicProject.find(from: baseDirectory) else {
+            throw .usage("no alembic.ini found at or above \(DisplayPath.of(migrationsDirectory)); set `[alembic] ini` in strata.toml")
+        }
+        var project = try AlembicProject.load(ini: ini)
+        project.python = alembicPython
+        project.driver = alembicDriver
+        project.urlEnvironment = alembicURLEnvironment.isEmpty ? [databaseURLVariable] : alembicURLEnvironment
+        project.xArguments = alembicXArguments
+        if let table = deployedTable { project.versionTable = table }
+        return project
     }
 
     /// Finds `strata.toml` by walking up from `start`, or reads `explicit` when given.
@@ -122,6 +148,11 @@ public struct Configuration: Sendable {
                 }
                 config.format = format
             case "deployed.table": config.deployedTable = value
+            case "alembic.ini": config.alembicIni = resolve(value, against: base)
+            case "alembic.python": config.alembicPython = value.contains("/") ? resolve(value, against: base).path : value
+            case "alembic.driver": config.alembicDriver = value
+            case "alembic.url_env": config.alembicURLEnvironment = value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            case "alembic.x": config.alembicXArguments = value.split(separator: " ").map(String.init)
             case "archive": config.archiveDirectory = resolve(value, against: base)
             case "database.url_env": config.databaseURLVariable = value
             case "database.version_table": config.versionTable = value
@@ -137,7 +168,11 @@ public struct Configuration: Sendable {
             default: break
             }
         }
-        if config.format != .strata && !config.migrationsSet {
+        if config.format == .alembic && !config.migrationsSet {
+            // Alembic's own setting says where the revisions are.
+            let ini = config.alembicIni ?? base.appendingPathComponent("alembic.ini")
+            if let versions = (try? AlembicProject.load(ini: ini))?.versionLocations.first { config.migrationsDirectory = versions }
+        } else if config.format != .strata && !config.migrationsSet {
             config.migrationsDirectory = base.appendingPathComponent(config.format.defaultDirectory)
         }
         return config
@@ -165,6 +200,15 @@ public struct Configuration: Sendable {
             # url_env = "STRATA_SCRATCH_URL"
 
             """ + (format == .flyway ? "\n[placeholders]\n# name = \"value\"\n" : "")
+            + (format == .alembic ? """
+
+                [alembic]
+                # ini = "alembic.ini"             # found at or above the migrations directory
+                # python = ".venv/bin/python"     # default: .venv/bin/python beside alembic.ini, else python3
+                # url_env = "DATABASE_URL"        # variables env.py reads its URL from
+                # driver = "postgresql+psycopg"   # default: the ini's, else psycopg2, psycopg, asyncpg
+
+                """ : "")
     }
 
     /// A path from the config file or the command line, made absolute.

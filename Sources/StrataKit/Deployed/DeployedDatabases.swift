@@ -28,7 +28,7 @@ public struct DeployedDatabases {
             throw StrataError.usage("`strata deployed` reads a tool's bookkeeping table; this history is in strata's own format, whose version table `strata upgrade --from-archive` already brings past a squash")
         }
         history = try directory.history()
-        let expanded = try ExpandedHistory.expand(history, archiveDirectory: workspace.configuration.archiveDirectory, settings: workspace.configuration.formatSettings)
+        let expanded = try ExpandedHistory.expand(history, archiveDirectory: workspace.configuration.archiveDirectory, settings: try workspace.formatSettings())
         original = expanded.history
         initRevision = history.revisions.first(where: \.isSquashInit)
         currentFiles = directory.tree?.files ?? [:]
@@ -84,6 +84,12 @@ public struct DeployedDatabases {
         switch format {
         case .strata:
             break
+        case .alembic:
+            // One row per head; everything up to the newest head is applied.
+            let heads = try connection.query("SELECT version_num FROM \(table)").rows.compactMap { $0[0] }
+            let newest = heads.compactMap { original.position(of: $0) }.max() ?? -1
+            if newest >= 0 { recorded = original.revisions[0...newest].map(\.id) }
+            recorded += heads.filter { original.position(of: $0) == nil }
         case .diesel, .dbmate:
             recorded = try connection.query("SELECT version::text FROM \(table)").rows.compactMap { $0[0] }
         case .golangMigrate:
@@ -149,7 +155,9 @@ public struct DeployedDatabases {
         var checksums = applied.checksums
         if atPosition < kPosition {
             plan.replay = Array(original.revisions[(atPosition + 1)...kPosition])
-            plan.reasons.append("it is at \(at), before the squash point \(initRevision.id): \(format.tool) would run the init revision (a dump of the whole schema at \(initRevision.id)) on top of it; the \(plan.replay.count) archived revision(s) after \(at) are replayed and recorded instead")
+            plan.reasons.append(format == .alembic
+                ? "it is at \(at), which the squash archived: Alembic fails on it (\"Can't locate revision identified by '\(at)'\"); the \(kPosition - atPosition) archived revision(s) after it are replayed through Alembic, which moves alembic_version to \(initRevision.id), the init revision's id"
+                : "it is at \(at), before the squash point \(initRevision.id): \(format.tool) would run the init revision (a dump of the whole schema at \(initRevision.id)) on top of it; the \(plan.replay.count) archived revision(s) after \(at) are replayed and recorded instead")
             for revision in plan.replay {
                 ids.insert(revision.id)
                 checksums[revision.id] = originalChecksum(revision)
@@ -239,7 +247,7 @@ public struct DeployedDatabases {
     func recordStatements(_ revision: Revision) -> [String] {
         let version = revision.id
         switch format {
-        case .strata: return []
+        case .strata, .alembic: return []  // Alembic records its own steps
         case .diesel, .dbmate: return ["INSERT INTO \(table) (version) VALUES (\(quoteLiteral(version)))"]
         case .golangMigrate: return ["TRUNCATE \(table)", "INSERT INTO \(table) (version, dirty) VALUES (\(version), false)"]
         case .goose: return ["INSERT INTO \(table) (version_id, is_applied) VALUES (\(version), true)"]
@@ -261,7 +269,20 @@ public struct DeployedDatabases {
         let lockKey = "strata deployed \(table)"
         try connection.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]) }
-        for revision in plan.replay {
+        if format == .alembic, !plan.replay.isEmpty {
+            // The project's Alembic replays the archived revisions and moves alembic_version itself.
+            let helper = try AlembicHelper(project: try workspace.configuration.alembicProject(), tree: try AlembicTree(original.revisions),
+                                           database: connection.connectionString, display: "archive")
+            defer { helper.close() }
+            for revision in plan.replay {
+                do {
+                    try helper.step(revision, .up, record: true)
+                } catch let error as MigrationError {
+                    throw StrataError.usage("replaying \(revision.displayName) from the archive failed at \(error.location): \(error.server.description); the revisions before it stay applied and recorded; nothing else was changed")
+                }
+            }
+        }
+        for revision in plan.replay where format != .alembic {
             let record = recordStatements(revision).map { $0 + ";\n" }.joined()
             do {
                 if revision.isTransactional(.up) {

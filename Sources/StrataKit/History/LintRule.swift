@@ -31,7 +31,7 @@ public struct LintRule: Sendable {
     /// Every rule, in the order they run.
     public static let all: [LintRule] = [
         duplicateID, filenameMismatch, danglingParent, merge, cycle, rootCount,
-        multipleHeads, branch, irreversible, emptyRevision, sum, atlasSum,
+        multipleHeads, branch, branchLabel, irreversible, emptyRevision, sum, atlasSum,
     ]
 
     /// Runs every rule; findings come out in rule order, each rule's sorted by file and line.
@@ -134,7 +134,14 @@ public struct LintRule: Sendable {
             let fork = ctx.graph.forkPoint(keep.id, moving.id)
             let forkText = fork.map { id in "they fork at \(id)" + (ctx.graph.byID[id].flatMap(ctx.path).map { " (\($0))" } ?? "") }
                 ?? "they share no ancestor"
-            let fix = "strata rebase \(moving.id) --onto \(keep.id)"
+            var fix = "strata rebase \(moving.id) --onto \(keep.id)"
+            if ctx.format == .alembic {
+                // The moving branch's first revision goes on top of the other head.
+                let lineage = ctx.graph.lineage(of: moving.id)
+                let first = fork.flatMap { f in lineage.firstIndex(of: f).map { $0 > 0 ? lineage[$0 - 1] : moving.id } } ?? lineage.last ?? moving.id
+                let file = ctx.graph.byID[first].flatMap(ctx.path) ?? first
+                fix = "in \(file), set down_revision = \"\(keep.id)\" (and check it runs after \(keep.id)); `alembic merge` would make a merge revision, which strata rejects"
+            }
             return Finding(
                 rule: "multiple-heads", severity: .error,
                 message: "\(heads.count) heads: \(keep.id) (\(ctx.path(keep) ?? keep.id)) and \(moving.id) (\(ctx.path(moving) ?? moving.id)); \(forkText). Put one branch on top of the other: \(fix)",
@@ -158,6 +165,17 @@ public struct LintRule: Sendable {
         }
     }
 
+    static let branchLabel = LintRule(id: "branch-label", summary: "no Alembic branch labels") { ctx in
+        ctx.graph.revisions.filter { !$0.branchLabels.isEmpty }.map { revision in
+            Finding(
+                rule: "branch-label", severity: .error,
+                message: "revision \(revision.id) declares branch_labels \(revision.branchLabels.joined(separator: ", ")): a linear history has one branch; set branch_labels = None",
+                file: ctx.path(revision), line: revision.headerLines["branch_labels"], revisions: [revision.id],
+                fix: "set branch_labels = None in \(ctx.path(revision) ?? revision.id)"
+            )
+        }
+    }
+
     static let irreversible = LintRule(id: "irreversible", summary: "every revision has a down section") { ctx in
         guard ctx.format.hasDowns else { return [] }
         let missing = ctx.format == .strata ? "`-- migrate:down` section" : "down section (\(Self.downHint(ctx.format)))"
@@ -165,7 +183,7 @@ public struct LintRule: Sendable {
             Finding(
                 rule: "irreversible", severity: .warning,
                 message: "revision \(revision.id) has no \(missing): downgrade cannot go past it",
-                file: ctx.path(revision), line: max(1, revision.upLine - 1), revisions: [revision.id]
+                file: ctx.path(revision), line: revision.downLine ?? max(1, revision.upLine - 1), revisions: [revision.id]
             )
         }
     }
@@ -173,6 +191,7 @@ public struct LintRule: Sendable {
     static func downHint(_ format: HistoryFormat) -> String {
         switch format {
         case .diesel: "down.sql"
+        case .alembic: "downgrade() only raises"
         case .golangMigrate, .sqlx: "a .down.sql file"
         case .dbmate: "`-- migrate:down` is empty"
         case .goose: "`-- +goose Down`"
@@ -182,7 +201,7 @@ public struct LintRule: Sendable {
     }
 
     static let emptyRevision = LintRule(id: "empty-up", summary: "the up section holds SQL") { ctx in
-        ctx.graph.revisions.filter { !SQLScanner($0.upSQL).hasCode }.map { revision in
+        ctx.graph.revisions.filter { $0.batching != .alembic && !SQLScanner($0.upSQL).hasCode }.map { revision in
             Finding(
                 rule: "empty-up", severity: .warning,
                 message: "revision \(revision.id) has an empty up section",

@@ -44,6 +44,12 @@ public struct Revision: Sendable, Hashable {
     /// For an init revision made by squash in a tool's layout: how many revisions it replaces
     /// (its archive's manifest lists them; the tool's file has room for one comment line).
     public var squashCount: Int?
+    /// An Alembic revision (issue 13): the project whose Alembic runs it. Its up and down
+    /// "sections" are the Python file's text; the helper runs them (`AlembicHelper`).
+    public var alembic: AlembicProject?
+    /// Alembic's `branch_labels` and `depends_on`, as written.
+    public var branchLabels: [String] = []
+    public var dependsOn: [String] = []
 
     public init(
         id: String, parents: [String], message: String? = nil, created: String? = nil,
@@ -75,7 +81,7 @@ public struct Revision: Sendable, Hashable {
     /// Whether a direction runs in a transaction.
     public func isTransactional(_ direction: MigrationError.Direction) -> Bool {
         let declared = direction == .down ? (downTransactional ?? transactional) : transactional
-        guard !declared, batching == .whole else { return declared }
+        guard !declared, batching == .whole, alembic == nil else { return declared }
         // A simple query that holds several statements is one implicit transaction on the server:
         // BEGIN … COMMIT around it changes nothing (a statement that cannot run in a transaction
         // fails either way), and the runner records the revision in the same transaction. A lone
@@ -103,6 +109,7 @@ public struct Revision: Sendable, Hashable {
             guard SQLScanner(sql).hasCode else { return [] }
             return [SQLScanner.Statement(text: sql, line: 0, offset: 0)]
         case .goose: return GooseSQL.statements(sql)
+        case .alembic: return []
         }
     }
 
@@ -140,6 +147,8 @@ public struct Revision: Sendable, Hashable {
 /// How a section is sent to the server outside a transaction (see `Revision.statements`).
 public enum Batching: String, Sendable, Hashable, Codable {
     case statements, whole, goose
+    /// A Python file run by the project's Alembic (`AlembicHelper`), never sent as SQL.
+    case alembic
 }
 
 /// The rules for revision ids: `[A-Za-z0-9_]{1,64}`.

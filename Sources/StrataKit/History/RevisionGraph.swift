@@ -124,4 +124,27 @@ public struct RevisionGraph: Sendable {
         }
         return order.count == byID.count ? order : nil
     }
+
+    /// An order to apply a graph with branches joined by merges (Alembic's early years): every
+    /// revision after all its parents, siblings by id. Nil unless the graph has one root and one
+    /// head, no cycle, no duplicate and no dangling parent.
+    public func topologicalOrder() -> [Revision]? {
+        guard duplicates.isEmpty, roots.count == 1, heads.count == 1, cycles().isEmpty,
+              !byID.keys.contains(where: { !danglingParents(of: $0).isEmpty }) else { return nil }
+        var waiting: [String: Int] = [:]
+        for (id, revision) in byID { waiting[id] = Set(revision.parents).count }
+        var ready = roots.sorted()
+        var order: [Revision] = []
+        while !ready.isEmpty {
+            let id = ready.removeFirst()
+            guard let revision = byID[id] else { continue }
+            order.append(revision)
+            for child in (children[id] ?? []).sorted() {
+                waiting[child, default: 0] -= 1
+                if waiting[child] == 0 { ready.append(child) }
+            }
+            ready.sort()
+        }
+        return order.count == byID.count ? order : nil
+    }
 }

@@ -11,6 +11,9 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible, ExitCode
     public var server: PostgresError
     /// What state the database was left in, in one sentence.
     public var outcome: String
+    /// An Alembic downgrade that raised from its own code, not from the server: irreversible by
+    /// design, not broken.
+    public var irreversible = false
 
     public var exitCode: Int32 { 3 }
 

@@ -71,6 +71,11 @@ public final class Migrator {
         self.options = options
         self.directoryDisplay = directoryDisplay
         self.table = options.versionTable
+        if let project = history.revisions.first(where: { $0.alembic != nil })?.alembic {
+            // Alembic keeps its own table on every database it runs on; strata reads it.
+            table = VersionTable(project.versionTable)
+            table.alembic = true
+        }
         if table.schema == nil {
             // Qualify the version table once, so a revision that changes search_path (pg_dump
             // output does) cannot send the version row elsewhere.
@@ -101,7 +106,13 @@ public final class Migrator {
 
     /// Where the database stands (reads only; creates nothing).
     public func state() throws -> DatabaseState {
-        let rows = try table.rows(connection)
+        var rows = try table.rows(connection)
+        if table.alembic {
+            // Alembic records heads: every revision up to the newest head is applied.
+            let newest = rows.compactMap { history.position(of: $0.revision) }.max() ?? -1
+            let unknown = rows.filter { history.position(of: $0.revision) == nil }
+            rows = (newest >= 0 ? history.revisions[0...newest].map { VersionTable.Row(revision: $0.id, checksum: nil, appliedAt: "", durationMs: nil, stamped: false) } : []) + unknown
+        }
         let state = DatabaseState(rows: rows, history: history)
         guard state.needsArchives, let archives = options.archiveDirectory, history.revisions.contains(where: { !$0.replaces.isEmpty }) else {
             return state
@@ -277,7 +288,14 @@ public final class Migrator {
         for (index, revision) in revisions.enumerated() {
             options.progress?(index + 1, revisions.count, revision)
             let t0 = Date()
-            if revision.isTransactional(direction) {
+            if revision.batching == .alembic {
+                // The project's Alembic runs it, in its own transaction, and updates its table.
+                if inBatch {
+                    try connection.execute("COMMIT")
+                    inBatch = false
+                }
+                try alembicHelper().step(revision, direction, record: true)
+            } else if revision.isTransactional(direction) {
                 // Round trips are part of the cost of a revision: BEGIN travels with the body,
                 // the session reset with COMMIT; the version row goes with its values as parameters.
                 let prefix = inBatch ? "" : "BEGIN;\n"
@@ -312,6 +330,29 @@ public final class Migrator {
         }
         return RunReport(steps: steps, from: from, replayedFrom: nil, to: to, seconds: Date().timeIntervalSince(started))
     }
+
+    private var helper: AlembicHelper?
+
+    /// The helper that runs this history's Alembic revisions on this migrator's database.
+    func alembicHelper() throws -> AlembicHelper {
+        if let helper { return helper }
+        guard let project = history.revisions.first(where: { $0.alembic != nil })?.alembic else {
+            throw StrataError.environment("an Alembic revision without its project")
+        }
+        let made = try AlembicHelper(project: project, tree: try AlembicTree(history.revisions), database: connection.connectionString,
+                                     display: directoryDisplay)
+        helper = made
+        return made
+    }
+
+    /// Stops the Alembic helper (it holds a session on the database: a template copy or a
+    /// DROP DATABASE needs it gone).
+    public func closeHelpers() {
+        helper?.close()
+        helper = nil
+    }
+
+    deinit { helper?.close() }
 
     /// Records an applied revision, or forgets a reverted one.
     private func bookkeep(_ revision: Revision, _ direction: MigrationError.Direction, since start: Date) throws {

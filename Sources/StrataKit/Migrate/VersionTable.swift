@@ -5,6 +5,9 @@ import StrataPostgres
 public struct VersionTable: Sendable {
     public var schema: String?
     public var name: String
+    /// Alembic's `alembic_version` (one `version_num` per head), which Alembic itself writes:
+    /// strata only reads it.
+    public var alembic = false
 
     /// `table` or `schema.table`.
     public init(_ qualified: String) {
@@ -35,6 +38,7 @@ public struct VersionTable: Sendable {
     }
 
     var createSQL: String {
+        guard !alembic else { return "" }
         var sql = ""
         if let schema { sql += "CREATE SCHEMA IF NOT EXISTS \(quoteIdentifier(schema));\n" }
         sql += """
@@ -51,6 +55,7 @@ public struct VersionTable: Sendable {
 
     /// Creates the table if it is missing.
     func ensure(_ connection: PGConnection) throws {
+        guard !alembic else { return }
         try connection.execute(createSQL)
     }
 
@@ -63,6 +68,12 @@ public struct VersionTable: Sendable {
     /// Every row, or none when the table does not exist.
     func rows(_ connection: PGConnection) throws -> [Row] {
         guard try exists(connection) else { return [] }
+        if alembic {
+            // The heads; the caller fills in their ancestors.
+            return try connection.query("SELECT version_num FROM \(qualified) ORDER BY 1").rows.map { row in
+                Row(revision: row[0] ?? "", checksum: nil, appliedAt: "", durationMs: nil, stamped: false)
+            }
+        }
         let result = try connection.query("SELECT revision, checksum, applied_at::text, duration_ms, stamped FROM \(qualified) ORDER BY applied_at, revision")
         return (0..<result.rowCount).map { i in
             Row(revision: result[i, 0] ?? "", checksum: result[i, 1], appliedAt: result[i, 2] ?? "",
@@ -75,10 +86,12 @@ public struct VersionTable: Sendable {
     }
 
     func record(_ connection: PGConnection, revision: Revision, durationMs: Double?, stamped: Bool = false) throws {
+        guard !alembic else { return }
         try connection.query(insertSQL(), [revision.id, revision.checksum, durationMs.map { String($0) }, stamped ? "true" : "false"])
     }
 
     func remove(_ connection: PGConnection, revision: String) throws {
+        guard !alembic else { return }
         try connection.query("DELETE FROM \(qualified) WHERE revision = $1", [revision])
     }
 

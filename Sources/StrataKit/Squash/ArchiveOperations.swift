@@ -74,7 +74,7 @@ public struct ArchiveOperations {
         if problems.isEmpty {
             // The chain must expand: every nested init has its archive too.
             do {
-                _ = try ExpandedHistory.expand(history, archiveDirectory: directory, settings: workspace.configuration.formatSettings)
+                _ = try ExpandedHistory.expand(history, archiveDirectory: directory, settings: try workspace.formatSettings())
             } catch {
                 problems.append(error.description)
             }

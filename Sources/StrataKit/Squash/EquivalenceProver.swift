@@ -96,6 +96,7 @@ struct EquivalenceProver {
             // milliseconds on a RAM-backed server, where rebuilding the init revision takes a
             // second at 1,000 revisions): should data differ at head, only the kept revisions
             // run again for the calibration. The copy needs the database without sessions.
+            migrator.closeHelpers()
             connection.close()
             try calibration.seed(copying: database)
             connection = try PGConnection(database)

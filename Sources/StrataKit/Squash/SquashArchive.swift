@@ -70,6 +70,14 @@ public struct SquashArchive: Sendable {
         if manifest.format != .strata {
             let read = FormatReader(format: manifest.format, settings: settings, display: "\(DisplayPath.of(url))!").read(SourceTree(files: files))
             if !read.errors.isEmpty { throw .invalidFiles(read.errors) }
+            if manifest.format == .alembic {
+                // Alembic's order is its graph's, not its files'.
+                let graph = RevisionGraph(read.revisions)
+                guard let order = graph.linearOrder() ?? graph.topologicalOrder() else {
+                    throw .usage("the Alembic revisions in archive \(DisplayPath.of(url)) do not form one history (several roots or heads, a cycle, or a missing down_revision)")
+                }
+                return order
+            }
             return read.revisions
         }
         var out: [Revision] = []

@@ -29,7 +29,7 @@ public struct SquashVerifier {
         guard let initIndex = history.revisions.firstIndex(where: { $0.isSquashInit }) else {
             throw StrataError.usage("the history has no init revision (no `replaces` header): nothing was squashed, so there is nothing to verify")
         }
-        let expanded = try ExpandedHistory.expand(history, archiveDirectory: workspace.configuration.archiveDirectory, settings: workspace.configuration.formatSettings)
+        let expanded = try ExpandedHistory.expand(history, archiveDirectory: workspace.configuration.archiveDirectory, settings: try workspace.formatSettings())
         let originalHistory = expanded.history
         // The squash point in the original: the last original revision before the first kept one.
         let firstKept = initIndex + 1 < history.count ? history.revisions[initIndex + 1].id : nil

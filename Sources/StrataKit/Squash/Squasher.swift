@@ -127,6 +127,25 @@ public final class Squasher {
         let k = total - keep
         let squashed = Array(history.revisions.prefix(k))
         let kept = Array(history.revisions.dropFirst(k))
+        if format == .alembic {
+            // Merges among the squashed revisions vanish into the init revision; the squash point
+            // and the revisions kept must be one line.
+            let point = squashed[k - 1]
+            var ancestors: Set<String> = [point.id]
+            var stack = [point.id]
+            while let id = stack.popLast() {
+                for parent in history.revision(id)?.parents ?? [] where ancestors.insert(parent).inserted { stack.append(parent) }
+            }
+            if let stray = squashed.first(where: { !ancestors.contains($0.id) }) {
+                throw StrataError.usage("the squash point \(point.id) is not linear: \(stray.displayName) is not one of its ancestors (a branch joins after it); keep fewer revisions so that every squashed revision comes before the squash point")
+            }
+            for (index, revision) in kept.enumerated() {
+                let previous = index == 0 ? point.id : kept[index - 1].id
+                if revision.parents != [previous] {
+                    throw StrataError.usage("the revisions kept are not linear: \(revision.displayName) has down_revision \(revision.parents.joined(separator: ", ")), expected \(previous) alone; squash keeps a linear part only (merge branches first, or keep fewer revisions)")
+                }
+            }
+        }
         let archiveName = options.archiveName ?? Self.defaultArchiveName(squashed, now: options.now)
         let archiveFile = archiveName + ".tar.gz"
         let archiveURL = workspace.configuration.archiveDirectory.appendingPathComponent(archiveFile)
@@ -172,7 +191,7 @@ public final class Squasher {
             var tree = SourceTree(files: [:])
             for file in initFiles { tree.files[file.path] = Data(file.text.utf8) }
             if format == .prisma, let lock = directory.tree?.files["migration_lock.toml"] { tree.files["migration_lock.toml"] = lock }
-            let read = FormatReader(format: format, settings: workspace.configuration.formatSettings, display: DisplayPath.of(directory.url)).read(tree)
+            let read = FormatReader(format: format, settings: try workspace.formatSettings(), display: DisplayPath.of(directory.url)).read(tree)
             guard read.errors.isEmpty, read.revisions.count == 1, var parsed = read.revisions.first else {
                 throw StrataError.environment("the init revision strata wrote does not read back as one \(format.tool) migration: \(read.errors.map(\.description).joined(separator: "; "))")
             }

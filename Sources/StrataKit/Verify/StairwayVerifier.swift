@@ -75,7 +75,11 @@ public struct StairwayVerifier {
         self.history = history
         self.scratch = scratch
         self.directoryDisplay = directoryDisplay
+        alembicTree = history.revisions.contains { $0.alembic != nil } ? try? AlembicTree(history.revisions) : nil
     }
+
+    /// An Alembic history's revision files, for the jobs' helpers.
+    private let alembicTree: AlembicTree?
 
     /// The runner's reset, but keeping prepared statements (the reflection's and the capture's
     /// survive between steps; a revision that PREPAREs is rare, and its statement cannot change the
@@ -97,6 +101,8 @@ public struct StairwayVerifier {
         /// Why the recorder could not be installed, when the user should hear of it.
         private(set) var recorderNote: String?
         let reset: String
+        /// Runs an Alembic history's steps (started at the first one).
+        var alembic: AlembicHelper?
         init(_ database: ConnectionString) throws {
             self.database = database
             connection = try PGConnection(database)
@@ -106,6 +112,13 @@ public struct StairwayVerifier {
             let flush = connection.serverVersionNumber >= 150000
             reset = StairwayVerifier.resetSession(flushStatistics: flush)
             try connection.execute(reset)
+        }
+
+        /// Stops the Alembic helper and closes the connection.
+        func close() {
+            alembic?.close()
+            alembic = nil
+            connection.close()
         }
 
         /// Installs the recorder (when the server lets us).
@@ -137,7 +150,7 @@ public struct StairwayVerifier {
             if record { try session.record() }
             return session
         } catch {
-            session.connection.close()
+            session.close()
             scratch.drop(database)
             throw error
         }
@@ -165,6 +178,7 @@ public struct StairwayVerifier {
         _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: () -> Set<CatalogRef> = { [] }, track: Bool = true,
         retried: Bool = false
     ) throws -> Touched {
+        if revision.batching == .alembic { return try alembicStep(session, revision, direction, known: known, track: track) }
         let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
         let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let prefix = "BEGIN;\n"
@@ -234,6 +248,51 @@ public struct StairwayVerifier {
             let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
         }
+    }
+
+    /// An Alembic revision's step, run by the project's Alembic in the session's helper (its own
+    /// connection; the version table left alone): with the recorder, the capture runs inside the
+    /// step's transaction on that connection; without it, the catalogs are scanned after it.
+    private func alembicStep(
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: () -> Set<CatalogRef>, track: Bool
+    ) throws -> Touched {
+        let helper: AlembicHelper
+        if let running = session.alembic {
+            helper = running
+        } else {
+            guard let project = revision.alembic, let alembicTree else {
+                throw StrataError.environment("cannot write the Alembic revisions to a temporary directory")
+            }
+            helper = try AlembicHelper(project: project, tree: alembicTree, database: session.database, display: directoryDisplay)
+            session.alembic = helper
+        }
+        let flush = session.connection.serverVersionNumber >= 150000 ? "SELECT pg_catalog.pg_stat_force_next_flush()" : nil
+        guard track else {
+            try helper.step(revision, direction, record: false)
+            return Touched(refs: [])
+        }
+        if session.recording {
+            let capture = [StepRecorder.settings, "EXECUTE \(StepRecorder.captureStatement)", StepRecorder.captureStatement,
+                           "PREPARE \(StepRecorder.captureStatement) AS " + (try StepRecorder.captureSQL(on: session.connection))]
+            let reply = try helper.step(revision, direction, record: false, capture: capture, after: flush)
+            let capture0 = StepRecorder.capture(rows: reply.rows ?? [])
+            var touched = Touched(
+                refs: Set(capture0.entries.keys), entries: capture0.entries, wholes: capture0.wholes, dependents: capture0.dependents,
+                quiet: capture0.quiet)
+            if capture0.needsScan {
+                let scanned = try session.tracker.touched(from: capture0.xid, known: known())
+                let more = try StepRecorder.entries(of: scanned, on: session.connection)
+                touched.refs.formUnion(scanned)
+                touched.entries.merge(more.entries) { first, _ in first }
+                touched.wholes.formUnion(more.wholes)
+            }
+            return touched
+        }
+        let from = try session.tracker.nextXID()
+        let knownRefs = known()
+        try helper.step(revision, direction, record: false)
+        let touched = try session.tracker.touched(from: from, known: knownRefs)
+        return Touched(refs: touched.union(knownRefs.filter { $0.classID == CatalogRef.pgClass }))
     }
 
     private func reflect(_ session: Session, scope: Set<CatalogRef>?) throws -> Snapshot {
@@ -439,7 +498,7 @@ public struct StairwayVerifier {
         var session = first
         /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
         func rebuild(at index: Int) throws -> [CatalogRef: StepRecorder.Entry] {
-            session.connection.close()
+            session.close()
             scratch.drop(session.database)
             session = try self.session(at: index, record: true)
             return try StepRecorder.allEntries(on: session.connection)
@@ -508,7 +567,9 @@ public struct StairwayVerifier {
             do {
                 down = try step(session, revision, .down, known: known)
             } catch let error as MigrationError {
-                report(.error, "down failed at \(error.location): \(error.server.description)")
+                report(.error, error.irreversible
+                    ? "irreversible by design: its downgrade raises at \(error.location) (\(error.server.message)); the revision cannot be downgraded"
+                    : "down failed at \(error.location): \(error.server.description)")
                 return true  // the down's transaction was rolled back: the database is as after the up
             }
             let beforeDown = try apply(down)
@@ -555,7 +616,7 @@ public struct StairwayVerifier {
             stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
                                             message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
         }
-        session.connection.close()
+        session.close()
         scratch.drop(session.database)
         return stretch
     }
@@ -583,7 +644,7 @@ public struct StairwayVerifier {
         let revision = history.revisions[index]
         let session = try Session(try scratch.database("strata_stairway_explain"))
         defer {
-            session.connection.close()
+            session.close()
             scratch.drop(session.database)
         }
         for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, track: false) }
@@ -612,7 +673,7 @@ public struct StairwayVerifier {
         var session = first
         /// Builds a fresh database at position `index` (revisions 0…index applied) and reflects it.
         func rebuild(at index: Int) throws -> Snapshot {
-            session.connection.close()
+            session.close()
             scratch.drop(session.database)
             session = try self.session(at: index, record: false)
             return try reflect(session, scope: nil)
@@ -642,7 +703,9 @@ public struct StairwayVerifier {
             do {
                 downTouched = try step(session, revision, .down, known: { refs(modelUp) }).refs
             } catch let error as MigrationError {
-                report(.error, "down failed at \(error.location): \(error.server.description)")
+                report(.error, error.irreversible
+                    ? "irreversible by design: its downgrade raises at \(error.location) (\(error.server.message)); the revision cannot be downgraded"
+                    : "down failed at \(error.location): \(error.server.description)")
                 model = modelUp  // the down's transaction was rolled back: the database is as after the up
                 return true
             }
@@ -679,7 +742,7 @@ public struct StairwayVerifier {
             stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
                                             message: "the full comparison at the end found what the targeted snapshots missed: \(DiffText.line(change))"))
         }
-        session.connection.close()
+        session.close()
         scratch.drop(session.database)
         return stretch
     }

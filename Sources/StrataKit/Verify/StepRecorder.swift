@@ -194,22 +194,28 @@ final class StepRecorder {
     /// Reads the capture's rows out of a step's results (nil when none of them is the capture).
     static func capture(in results: [PGResult]) -> Capture? {
         guard let result = results.last(where: { $0.columnCount == 4 && $0.columnNames.first == marker }) else { return nil }
+        return capture(rows: (0..<result.rowCount).map { row in (0..<4).map { result[row, $0] } })
+    }
+
+    /// Reads the capture's rows (as text), however they came back (an Alembic step's come from
+    /// its helper's connection).
+    static func capture(rows: [[String?]]) -> Capture {
         var capture = Capture()
-        for row in 0..<result.rowCount {
-            switch result[row, 0] {
+        for row in rows where row.count == 4 {
+            switch row[0] {
             case "ref", "whole":
-                if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }) {
+                if let c = row[1].flatMap({ UInt32($0) }), let o = row[2].flatMap({ UInt32($0) }) {
                     let ref = CatalogRef(classID: c, objectID: o)
-                    capture.entries[ref] = .some(Entry(result[row, 3]))
-                    if result[row, 0] == "whole" { capture.wholes.insert(ref) }
+                    capture.entries[ref] = .some(Entry(row[3]))
+                    if row[0] == "whole" { capture.wholes.insert(ref) }
                 }
             case "own":
-                if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }) {
+                if let c = row[1].flatMap({ UInt32($0) }), let o = row[2].flatMap({ UInt32($0) }) {
                     capture.quiet.insert(CatalogRef(classID: c, objectID: o))
                 }
             case "dep":
-                if let c = result[row, 1].flatMap({ UInt32($0) }), let o = result[row, 2].flatMap({ UInt32($0) }),
-                    let parts = result[row, 3]?.split(separator: ":"), parts.count == 2,
+                if let c = row[1].flatMap({ UInt32($0) }), let o = row[2].flatMap({ UInt32($0) }),
+                    let parts = row[3]?.split(separator: ":"), parts.count == 2,
                     let dc = UInt32(parts[0]), let dobj = UInt32(parts[1])
                 {
                     capture.dependents[CatalogRef(classID: c, objectID: o), default: []].insert(CatalogRef(classID: dc, objectID: dobj))
@@ -217,7 +223,7 @@ final class StepRecorder {
             case "scan":
                 capture.needsScan = true
             case "xid":
-                capture.xid = result[row, 2].flatMap { UInt64($0) } ?? 0
+                capture.xid = row[2].flatMap { UInt64($0) } ?? 0
             default:
                 break
             }

@@ -14,7 +14,14 @@ public struct Workspace: Sendable {
         if SquashCommit.pending(in: configuration.migrationsDirectory) {
             throw .usage("an interrupted squash waits in \(DisplayPath.of(configuration.migrationsDirectory.appendingPathComponent(SquashCommit.journalName))); run `strata squash --resume` to finish it (or undo it, if its archive was not complete)")
         }
-        return try MigrationDirectory.load(configuration.migrationsDirectory, format: configuration.format, settings: configuration.formatSettings)
+        return try MigrationDirectory.load(configuration.migrationsDirectory, format: configuration.format, settings: try formatSettings())
+    }
+
+    /// What the format's reader needs besides the files (for Alembic: the project).
+    public func formatSettings() throws(StrataError) -> FormatSettings {
+        var settings = configuration.formatSettings
+        if configuration.format == .alembic { settings.alembic = try configuration.alembicProject() }
+        return settings
     }
 
     public func history() throws(StrataError) -> History {

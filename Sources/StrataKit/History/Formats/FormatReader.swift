@@ -37,6 +37,7 @@ public struct FormatReader {
         case .sqlx: result = sqlx(tree)
         case .flyway: result = flyway(tree)
         case .prisma: result = prisma(tree)
+        case .alembic: return alembic(tree)  // the graph is in the files, not in their order
         }
         // The tool's order is the history: each revision's parent is the one before it.
         for index in result.revisions.indices {

@@ -15,6 +15,7 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
     case sqlx
     case flyway
     case prisma
+    case alembic
 
     /// The tool's name as its users write it.
     public var tool: String {
@@ -27,6 +28,7 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
         case .sqlx: "sqlx"
         case .flyway: "Flyway"
         case .prisma: "Prisma"
+        case .alembic: "Alembic"
         }
     }
 
@@ -39,6 +41,7 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
         case .dbmate: "db/migrations"
         case .flyway: "sql"
         case .prisma: "prisma/migrations"
+        case .alembic: "alembic/versions"
         default: "migrations"
         }
     }
@@ -53,6 +56,7 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
         case .sqlx: "_sqlx_migrations"
         case .flyway: "flyway_schema_history"
         case .prisma: "_prisma_migrations"
+        case .alembic: "alembic_version"
         }
     }
 
@@ -77,6 +81,10 @@ public enum HistoryFormat: String, Sendable, CaseIterable, Codable {
             return (.prisma, directory.appendingPathComponent("prisma/migrations"))
         }
         if exists("migration_lock.toml") { return (.prisma, directory) }
+        if exists("alembic.ini"), let project = try? AlembicProject.load(ini: directory.appendingPathComponent("alembic.ini")),
+           let versions = project.versionLocations.first {
+            return (.alembic, versions)
+        }
         if exists("diesel.toml") { return (.diesel, directory.appendingPathComponent("migrations")) }
         if exists("flyway.conf") || exists("flyway.toml") {
             return (.flyway, directory.appendingPathComponent(exists("sql") ? "sql" : "db/migration"))
@@ -134,6 +142,8 @@ public struct FormatSettings: Sendable {
     public var placeholders: [String: String] = [:]
     /// Environment for goose's `-- +goose ENVSUB ON` sections.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// The Alembic project an Alembic history belongs to.
+    public var alembic: AlembicProject?
 
     public init(placeholders: [String: String] = [:]) {
         self.placeholders = placeholders

@@ -40,7 +40,76 @@ public enum InitWriter {
         case .prisma:
             let dir = String(name.split(separator: "/").first ?? "")
             return [File(path: dir + "/migration.sql", text: marker + body)]
+        case .alembic:
+            return [File(path: name, text: alembic(replacing: k, up: body, down: down, archive: archive, count: count))]
         }
+    }
+
+    /// An Alembic revision file that takes revision k's id: its upgrade() sends the dump to the
+    /// server as it is (the driver's own cursor, no bind parameters, no percent formatting), its
+    /// downgrade() empties the database.
+    static func alembic(replacing k: Revision, up: String, down: String, archive: String, count: Int) -> String {
+        func literal(_ sql: String) -> String {
+            var text = sql.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+                .replacingOccurrences(of: "\r", with: "\\r")
+            if text.hasSuffix("\"") { text = String(text.dropLast()) + "\\\"" }
+            return "\"\"\"" + text + "\"\"\""
+        }
+        let created = k.created ?? RevisionWriter.iso8601(Date())
+        return """
+            \(AlembicFiles.markerPrefix)archive=\(archive) revisions=\(count)
+            \"\"\"squash of \(count) revisions, up to \(k.id)
+
+            Revision ID: \(k.id)
+            Revises:
+            Create Date: \(created)
+
+            Made by `strata squash`: the schema and data the \(count) squashed revisions built, as
+            pg_dump wrote them. The squashed revisions are in \(archive) (`strata archive show`).
+            \"\"\"
+            from alembic import op
+
+            revision = \"\(k.id)\"
+            down_revision = None
+            branch_labels = None
+            depends_on = None
+
+
+            def _run(sql):
+                # The dump goes to the server as it is: the driver's own cursor, so no bind
+                # parameters (colons) and no percent formatting apply.
+                context = op.get_context()
+                if context.as_sql:
+                    context.impl.static_output(sql)
+                    return
+                bind = op.get_bind()
+                raw = bind.connection.driver_connection
+                if bind.dialect.driver == "asyncpg":
+                    from sqlalchemy.util import await_only
+
+                    await_only(raw.execute(sql))
+                else:
+                    cursor = raw.cursor()
+                    try:
+                        cursor.execute(sql)
+                    finally:
+                        cursor.close()
+
+
+            def upgrade():
+                _run(UP)
+
+
+            def downgrade():
+                _run(DOWN)
+
+
+            UP = \(literal(up))
+
+            DOWN = \(literal(down))
+
+            """
     }
 
     static func replacingSuffix(_ name: String, _ old: String, with new: String) -> String {

@@ -1,0 +1,221 @@
+import Foundation
+import StrataPostgres
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The revision files of an Alembic history, written to a directory of strata's own: the helper
+/// loads exactly the revisions of the history it runs (the squashed history before its files are
+/// written, the original one from an archive), never the project's directory as it is.
+final class AlembicTree: @unchecked Sendable {
+    let directory: URL
+
+    init(_ revisions: [Revision]) throws(StrataError) {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-alembic-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for revision in revisions {
+                let name = revision.fileName ?? "\(revision.id).py"
+                try Data(revision.upSQL.utf8).write(to: directory.appendingPathComponent((name as NSString).lastPathComponent))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw .environment("cannot write the Alembic revisions to \(directory.path): \(error.localizedDescription)")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// One long-lived Python process that runs Alembic revision steps on one database, through the
+/// project's own Alembic and env.py (`scripts/alembic_helper.py`, embedded). Starting Python,
+/// SQLAlchemy and env.py for every step is what makes Alembic stairways slow: here env.py runs
+/// once and every step after it is one request on its connection.
+final class AlembicHelper {
+    struct Reply: Decodable {
+        var ok: Bool
+        var seconds: Double?
+        var rows: [[String?]]?
+        var message: String?
+        var sqlstate: String?
+        var type: String?
+        var line: Int?
+        var irreversible: Bool?
+        var traceback: String?
+        var fatal: Bool?
+    }
+
+    private struct Request: Encodable {
+        var op = "step"
+        var rev: String
+        var up: Bool
+        var record: Bool
+        var capture: [String]?
+        var after: String?
+    }
+
+    let project: AlembicProject
+    let tree: AlembicTree
+    /// The migrations directory as the user names it (for `file:line`).
+    let display: String
+    private let pid: pid_t
+    private let requestFD: Int32
+    private let replyFD: Int32
+    private let log: URL
+    private var buffer = Data()
+    private var closed = false
+
+    init(project: AlembicProject, tree: AlembicTree, database: ConnectionString, display: String) throws {
+        self.project = project
+        self.tree = tree
+        self.display = display
+        let parameters = (try? database.parameters()) ?? [:]
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("PG") { environment[key] = nil }
+        environment["PYTHONUNBUFFERED"] = "1"
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+        environment["STRATA_ALEMBIC_REPLY"] = "3"
+        environment["STRATA_ALEMBIC_INI"] = project.ini.path
+        environment["STRATA_ALEMBIC_CWD"] = project.projectDirectory.path
+        environment["STRATA_ALEMBIC_VERSIONS"] = tree.directory.path
+        environment["STRATA_ALEMBIC_X"] = Self.json(project.xArguments)
+        environment["STRATA_ALEMBIC_URL_ENV"] = Self.json(project.urlEnvironment)
+        if let driver = project.driver { environment["STRATA_ALEMBIC_DRIVER"] = driver }
+        environment["STRATA_PG_DBNAME"] = parameters["dbname"] ?? database.database ?? ""
+        environment["STRATA_PG_HOST"] = parameters["host"] ?? ""
+        environment["STRATA_PG_PORT"] = parameters["port"] ?? ""
+        environment["STRATA_PG_USER"] = parameters["user"] ?? ""
+        if let password = parameters["password"] { environment["STRATA_PG_PASSWORD"] = password }
+
+        var requestPipe: [Int32] = [-1, -1]
+        var replyPipe: [Int32] = [-1, -1]
+        guard pipe(&requestPipe) == 0, pipe(&replyPipe) == 0 else {
+            throw StrataError.environment("cannot create a pipe for the Alembic helper: \(String(cString: strerror(errno)))")
+        }
+        for fd in requestPipe + replyPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-alembic-\(getpid())-\(UUID().uuidString.prefix(8)).log")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, requestPipe[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_adddup2(&actions, replyPipe[1], 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let python = project.pythonExecutable
+        let argv: [UnsafeMutablePointer<CChar>?] = ([python, "-c", AlembicHelperSource.python] as [String]).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let status = posix_spawnp(&child, python, &actions, &attributes, argv, envp)
+        Glibc.close(requestPipe[0])
+        Glibc.close(replyPipe[1])
+        guard status == 0 else {
+            Glibc.close(requestPipe[1])
+            Glibc.close(replyPipe[0])
+            try? FileManager.default.removeItem(at: log)
+            throw StrataError.environment("cannot start the project's Python \(python) (\(String(cString: strerror(status)))); set `[alembic] python` in strata.toml to the Python whose Alembic runs this project")
+        }
+        pid = child
+        requestFD = requestPipe[1]
+        replyFD = replyPipe[0]
+    }
+
+    deinit { close() }
+
+    private static func json<T: Encodable>(_ value: T) -> String {
+        (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Stops the process (it closes its connection) and waits for it.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        let quit = Data("{\"op\":\"quit\"}\n".utf8)
+        _ = quit.withUnsafeBytes { write(requestFD, $0.baseAddress, $0.count) }
+        Glibc.close(requestFD)
+        Glibc.close(replyFD)
+        var status: Int32 = 0
+        // The helper leaves at once on quit or on the closed pipe; a stuck one is killed.
+        for attempt in 0..<200 {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || done < 0 { break }
+            if attempt == 100 { kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
+        try? FileManager.default.removeItem(at: log)
+    }
+
+    /// What the helper wrote to its stdout and stderr (env.py's and Alembic's logging), the end of it.
+    private var logTail: String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return String(text.suffix(2000)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `revision` one step in `direction`: its own transaction, the version table updated when
+    /// `record`. `capture` (settings, query[, prepare]) runs inside the step's transaction.
+    @discardableResult
+    func step(_ revision: Revision, _ direction: MigrationError.Direction, record: Bool, capture: [String]? = nil, after: String? = nil) throws -> Reply {
+        guard !closed else { throw StrataError.environment("the Alembic helper was closed") }
+        var line = Data(Self.json(Request(rev: revision.id, up: direction == .up, record: record, capture: capture, after: after)).utf8)
+        line.append(0x0A)
+        let sent = line.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(requestFD, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        guard sent, let reply = try readReply() else {
+            let tail = logTail
+            throw StrataError.environment("the Alembic helper (\(project.pythonExecutable)) stopped" + (tail.isEmpty ? "" : ":\n\(tail)"))
+        }
+        if reply.ok { return reply }
+        if reply.fatal == true {
+            var message = reply.message ?? "the Alembic helper failed"
+            if let traceback = reply.traceback { message += "\n" + traceback.trimmingCharacters(in: .whitespacesAndNewlines) }
+            throw StrataError.environment(message)
+        }
+        let file = "\(display)/\(revision.fileName ?? revision.id)"
+        let sectionLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
+        let location = "\(file):\(reply.line ?? sectionLine)"
+        var message = reply.message ?? "failed"
+        if reply.sqlstate == nil, let type = reply.type { message = "\(type): \(message)" }
+        var error = MigrationError(
+            revision: revision.id, direction: direction, location: location,
+            server: PostgresError(kind: .server, message: message, sqlState: reply.sqlstate),
+            outcome: "The revision's transaction was rolled back.")
+        error.irreversible = reply.irreversible == true
+        throw error
+    }
+
+    private func readReply() throws -> Reply? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return try? JSONDecoder().decode(Reply.self, from: line)
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = chunk.withUnsafeMutableBytes { read(replyFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+}
