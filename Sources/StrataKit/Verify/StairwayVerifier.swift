@@ -560,7 +560,7 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                if !noDowns { report(.error, "no down section: the revision is irreversible") }
+                if !noDowns { report(.error, revision.batching == .alembic ? "irreversible by design: its downgrade() only raises" : "no down section: the revision is irreversible") }
                 return true
             }
             let down: Touched
@@ -695,7 +695,7 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                if !noDowns { report(.error, "no down section: the revision is irreversible") }
+                if !noDowns { report(.error, revision.batching == .alembic ? "irreversible by design: its downgrade() only raises" : "no down section: the revision is irreversible") }
                 model = modelUp
                 return true
             }

@@ -215,6 +215,7 @@ def main():
 
     def steps(heads, ctx):
         state["ctx"] = ctx
+        state["started"] = True
         if not state["checked"]:
             # The env.py must have connected to strata's scratch database, not its own.
             current = run_sql(ctx, None, "SELECT current_database()")[0][0]
@@ -230,6 +231,10 @@ def main():
             state["record"] = bool(request.get("record", True))
             state["current"] = request
             step = make_step(request)
+            # SQLAlchemy notes the enum types a DDL run created in its runner's memo (Alembic's
+            # impl): a long-lived context must forget them between steps, or a type dropped by a
+            # downgrade is not created again by the next upgrade.
+            ctx.impl.memo = {}
             started = time.perf_counter()
             yield step
             # Resumed: the step's transaction is over. A revision that committed by itself leaves
@@ -251,6 +256,7 @@ def main():
         state["pending"] = request
         state["current"] = request
         state["record"] = bool(request.get("record", True))
+        state["started"] = False
         try:
             with EnvironmentContext(config, script, fn=steps):
                 script.run_env()
@@ -265,8 +271,8 @@ def main():
                        "it must take its URL from sqlalchemy.url, from -x url=… or from an environment variable strata sets "
                        "(see the README, \"Alembic histories\")" % (text.split(" ", 1)[1], database)})
                 return
-            if current is None:
-                reply({"ok": False, "fatal": True, "message": "env.py failed: %s" % text,
+            if current is None or not state["started"]:
+                reply({"ok": False, "fatal": True, "message": "env.py failed before it ran any migration: %s" % text,
                        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-4000:]})
                 return
             reply(failure(error, current))
