@@ -18,7 +18,7 @@ filter_of() {
     stairway) echo 'StrataKitTests\.StairwayTests' ;;
     squash) echo 'StrataKitTests\.(SquashTests|SquashVerifyTests|NondeterministicDataTests)' ;;
     crash) echo 'StrataKitTests\.SquashCrashTests' ;;
-    formats) echo 'StrataKitTests\.(HistoryFormatTests|DeployedToolTests|RealToolTests)' ;;
+    formats) echo 'StrataKitTests\.(HistoryFormatTests|DeployedToolTests|RealToolTests|AlembicTests)' ;;
   esac
 }
 

@@ -214,6 +214,101 @@ final class AlembicTests: XCTestCase {
         XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
     }
 
+    /// Revisions added on top of the sample: one with an Alembic plugin's operation
+    /// (alembic-postgresql-enum's `op.sync_enum_values`, from the project's environment), one that
+    /// commits in the middle, one whose downgrade raises only at run time.
+    func testPluginsMidwayCommitsAndDowngradesThatRaise() throws {
+        guard Self.available else { throw XCTSkip("Alembic is not installed (.build/tools-venv: run scripts/tool-venv.sh; needs PyPI)") }
+        let project = try project("sample")
+        let versions = project.appendingPathComponent("migrations/versions")
+        func add(_ id: String, after parent: String, _ body: String) throws {
+            try ("\"\"\"added by AlembicTests\n\nRevision ID: \(id)\nRevises: \(parent)\n\"\"\"\n"
+                + "import sqlalchemy as sa\nfrom alembic import op\n\nrevision = \"\(id)\"\ndown_revision = \"\(parent)\"\n"
+                + "branch_labels = None\ndepends_on = None\n\n" + body)
+                .write(to: versions.appendingPathComponent("\(id)_added.py"), atomically: true, encoding: .utf8)
+        }
+        try add("a1a1a1a1a1a1", after: "7e0b4c9d1a35", """
+            def upgrade():
+                op.create_table("tickets", sa.Column("id", sa.Integer, primary_key=True),
+                                sa.Column("state", sa.Enum("open", "closed", name="ticket_state"), nullable=False))
+
+
+            def downgrade():
+                op.drop_table("tickets")
+                op.execute("DROP TYPE ticket_state")
+
+            """)
+        try add("a2a2a2a2a2a2", after: "a1a1a1a1a1a1", """
+            from alembic_postgresql_enum import TableReference
+
+
+            def upgrade():
+                op.sync_enum_values("public", "ticket_state", ["open", "closed", "on_hold"],
+                                    [TableReference(table_schema="public", table_name="tickets", column_name="state")])
+
+
+            def downgrade():
+                op.sync_enum_values("public", "ticket_state", ["open", "closed"],
+                                    [TableReference(table_schema="public", table_name="tickets", column_name="state")])
+
+            """)
+        try add("a3a3a3a3a3a3", after: "a2a2a2a2a2a2", """
+            def upgrade():
+                op.create_table("batches", sa.Column("id", sa.Integer, primary_key=True))
+                op.get_bind().commit()
+                op.add_column("batches", sa.Column("label", sa.Text))
+
+
+            def downgrade():
+                op.drop_table("batches")
+
+            """)
+        try add("a4a4a4a4a4a4", after: "a3a3a3a3a3a3", """
+            def upgrade():
+                op.add_column("users", sa.Column("nickname", sa.Text))
+
+
+            def downgrade():
+                if op.get_context().dialect.name == "postgresql":
+                    raise NotImplementedError("irreversible: nicknames are not kept anywhere else")
+                op.drop_column("users", "nickname")
+
+            """)
+        // Through the library: the migrator's helper runs them with Alembic keeping its table; the
+        // version row of the revision that committed midway is committed too.
+        let workspace = Workspace(configuration: try Configuration.load(from: project))
+        let history = try workspace.history()
+        XCTAssertEqual(history.head?.id, "a4a4a4a4a4a4")
+        let database = try freshDatabase(self)
+        let connection = try PGConnection(database)
+        defer { connection.close() }
+        let migrator = try Migrator(connection: connection, history: history, directoryDisplay: "migrations/versions")
+        _ = try migrator.upgrade(to: "a3a3a3a3a3a3")
+        migrator.closeHelpers()
+        let other = try PGConnection(database)
+        defer { other.close() }
+        XCTAssertEqual(try other.query("SELECT version_num FROM alembic_version").rows.map { $0[0] }, ["a3a3a3a3a3a3"])
+        XCTAssertEqual(try other.query("SELECT enum_range(NULL::ticket_state)::text")[0, 0], "{open,closed,on_hold}")
+        XCTAssertEqual(try migrator.state().current?.id, "a3a3a3a3a3a3")
+        _ = try migrator.upgrade(to: "head")
+        do {
+            _ = try migrator.downgrade(to: "a3a3a3a3a3a3")
+            XCTFail("the downgrade raises")
+        } catch let error as MigrationError {
+            XCTAssertTrue(error.irreversible, error.description)
+            XCTAssertTrue(error.location.hasSuffix("a4a4a4a4a4a4_added.py:20"), error.location)
+        }
+
+        // The stairway: the plugin's and the committing revision pass; the one that raises is
+        // irreversible by design, at its line.
+        let r = try strataWithScratch(["verify", "stairway", "--format", "json"], in: project)
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        let report = try JSONDecoder().decode(StairwayVerifier.Report.self, from: Data(r.stdout.utf8))
+        XCTAssertEqual(Set(report.failedRevisions), ["8f5d2b7a1c94", "5e2a8d1f7c06", "a4a4a4a4a4a4"], r.stdout)
+        let raised = report.findings.filter { $0.revision == "a4a4a4a4a4a4" }.map(\.message).joined()
+        XCTAssertTrue(raised.contains("irreversible by design") && raised.contains("a4a4a4a4a4a4_added.py:20"), raised)
+    }
+
     func testTheEmbeddedHelperIsTheScript() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/alembic_helper.py")

@@ -64,12 +64,14 @@ final class AlembicHelper {
     private let log: URL
     private var buffer = Data()
     private var closed = false
+    private let password: String?
 
     init(project: AlembicProject, tree: AlembicTree, database: ConnectionString, display: String) throws {
         self.project = project
         self.tree = tree
         self.display = display
         let parameters = (try? database.parameters()) ?? [:]
+        password = parameters["password"]
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("PG") { environment[key] = nil }
         environment["PYTHONUNBUFFERED"] = "1"
@@ -162,7 +164,7 @@ final class AlembicHelper {
     /// What the helper wrote to its stdout and stderr (env.py's and Alembic's logging), the end of it.
     private var logTail: String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return String(text.suffix(2000)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return redact(String(text.suffix(2000)).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Runs `revision` one step in `direction`: its own transaction, the version table updated when
@@ -187,14 +189,14 @@ final class AlembicHelper {
         }
         if reply.ok { return reply }
         if reply.fatal == true {
-            var message = reply.message ?? "the Alembic helper failed"
-            if let traceback = reply.traceback { message += "\n" + traceback.trimmingCharacters(in: .whitespacesAndNewlines) }
+            var message = redact(reply.message ?? "the Alembic helper failed")
+            if let traceback = reply.traceback { message += "\n" + redact(traceback).trimmingCharacters(in: .whitespacesAndNewlines) }
             throw StrataError.environment(message)
         }
         let file = "\(display)/\(revision.fileName ?? revision.id)"
         let sectionLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let location = "\(file):\(reply.line ?? sectionLine)"
-        var message = reply.message ?? "failed"
+        var message = redact(reply.message ?? "failed")
         if reply.sqlstate == nil, let type = reply.type { message = "\(type): \(message)" }
         var error = MigrationError(
             revision: revision.id, direction: direction, location: location,
@@ -202,6 +204,13 @@ final class AlembicHelper {
             outcome: "The revision's transaction was rolled back.")
         error.irreversible = reply.irreversible == true
         throw error
+    }
+
+    /// What the helper says may hold a URL env.py printed or raised: never its password.
+    private func redact(_ text: String) -> String {
+        var out = ConnectionString.redact(text)
+        if let secret = password, !secret.isEmpty { out = out.replacingOccurrences(of: secret, with: "********") }
+        return out
     }
 
     private func readReply() throws -> Reply? {
