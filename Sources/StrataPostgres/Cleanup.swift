@@ -81,6 +81,13 @@ private final class CleanupState: @unchecked Sendable {
 
     func register(_ id: String, _ action: @escaping @Sendable () -> Void) {
         lock.lock()
+        if terminating {
+            // The cleanups may be done already: what the main thread makes after the signal (a
+            // temporary directory, say) goes at once rather than outlive the process.
+            lock.unlock()
+            action()
+            return
+        }
         actions.removeAll { $0.id == id }
         actions.append((id, action))
         let installAtExit = !atExitInstalled

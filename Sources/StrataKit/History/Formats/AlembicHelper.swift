@@ -9,22 +9,34 @@ import Glibc
 /// written, the original one from an archive), never the project's directory as it is.
 final class AlembicTree: @unchecked Sendable {
     let directory: URL
+    /// The revision files (the helper's `version_locations`).
+    var versions: URL { directory.appendingPathComponent("versions") }
+    /// The helper's own source (a file, so that `ps` shows its name rather than its text).
+    var helper: URL { directory.appendingPathComponent("strata_alembic_helper.py") }
 
     init(_ revisions: [Revision]) throws(StrataError) {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-alembic-\(getpid())-\(UUID().uuidString.prefix(8))")
+        // Removed on Ctrl-C and SIGTERM too, with the scratch databases (registered first: a
+        // signal while the files are written still finds it).
+        let path = directory.path
+        Cleanup.register(path) { try? FileManager.default.removeItem(atPath: path) }
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: versions, withIntermediateDirectories: true)
             for revision in revisions {
                 let name = revision.fileName ?? "\(revision.id).py"
-                try Data(revision.upSQL.utf8).write(to: directory.appendingPathComponent((name as NSString).lastPathComponent))
+                try Data(revision.upSQL.utf8).write(to: versions.appendingPathComponent((name as NSString).lastPathComponent))
             }
+            try Data(AlembicHelperSource.python.utf8).write(to: helper)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw .environment("cannot write the Alembic revisions to \(directory.path): \(error.localizedDescription)")
         }
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+        Cleanup.unregister(directory.path)
+    }
 }
 
 /// One long-lived Python process that runs Alembic revision steps on one database, through the
@@ -79,7 +91,7 @@ final class AlembicHelper {
         environment["STRATA_ALEMBIC_REPLY"] = "3"
         environment["STRATA_ALEMBIC_INI"] = project.ini.path
         environment["STRATA_ALEMBIC_CWD"] = project.projectDirectory.path
-        environment["STRATA_ALEMBIC_VERSIONS"] = tree.directory.path
+        environment["STRATA_ALEMBIC_VERSIONS"] = tree.versions.path
         environment["STRATA_ALEMBIC_X"] = Self.json(project.xArguments)
         environment["STRATA_ALEMBIC_URL_ENV"] = Self.json(project.urlEnvironment)
         if let driver = project.driver { environment["STRATA_ALEMBIC_DRIVER"] = driver }
@@ -89,6 +101,8 @@ final class AlembicHelper {
         environment["STRATA_PG_USER"] = parameters["user"] ?? ""
         if let password = parameters["password"] { environment["STRATA_PG_PASSWORD"] = password }
 
+        // A helper that died must be an EPIPE on write, not the end of strata (SIGPIPE).
+        signal(SIGPIPE, SIG_IGN)
         var requestPipe: [Int32] = [-1, -1]
         var replyPipe: [Int32] = [-1, -1]
         guard pipe(&requestPipe) == 0, pipe(&replyPipe) == 0 else {
@@ -96,6 +110,8 @@ final class AlembicHelper {
         }
         for fd in requestPipe + replyPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-alembic-\(getpid())-\(UUID().uuidString.prefix(8)).log")
+        let logPath = log.path
+        Cleanup.register(logPath) { unlink(logPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -115,7 +131,7 @@ final class AlembicHelper {
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let python = project.pythonExecutable
-        let argv: [UnsafeMutablePointer<CChar>?] = ([python, "-c", AlembicHelperSource.python] as [String]).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([python, tree.helper.path] as [String]).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
@@ -134,6 +150,9 @@ final class AlembicHelper {
         pid = child
         requestFD = requestPipe[1]
         replyFD = replyPipe[0]
+        // Ctrl-C or SIGTERM: no helper outlives strata.
+        let spawned = child
+        Cleanup.register("alembic-helper-\(spawned)") { kill(spawned, SIGKILL) }
     }
 
     deinit { close() }
@@ -159,6 +178,8 @@ final class AlembicHelper {
             usleep(10_000)
         }
         try? FileManager.default.removeItem(at: log)
+        Cleanup.unregister(log.path)
+        Cleanup.unregister("alembic-helper-\(pid)")
     }
 
     /// What the helper wrote to its stdout and stderr (env.py's and Alembic's logging), the end of it.
@@ -184,6 +205,8 @@ final class AlembicHelper {
             return true
         }
         guard sent, let reply = try readReply() else {
+            // Ctrl-C: the cleanup stopped the helper and ends the process; nothing to say.
+            while Cleanup.isTerminating { sleep(60) }
             let tail = logTail
             throw StrataError.environment("the Alembic helper (\(project.pythonExecutable)) stopped" + (tail.isEmpty ? "" : ":\n\(tail)"))
         }
