@@ -266,15 +266,20 @@ public struct StairwayVerifier {
             helper = try AlembicHelper(project: project, tree: alembicTree, database: session.database, display: directoryDisplay)
             session.alembic = helper
         }
-        let flush = session.connection.serverVersionNumber >= 150000 ? "SELECT pg_catalog.pg_stat_force_next_flush()" : nil
         guard track else {
             try helper.step(revision, direction, record: false)
             return Touched(refs: [])
         }
         if session.recording {
-            let capture = [StepRecorder.settings, "EXECUTE \(StepRecorder.captureStatement)", StepRecorder.captureStatement,
+            // The runner's session reset is not the helper's (its connection is env.py's): JIT off
+            // for the capture (compiling its plan cost about 3 s a step where the server has JIT),
+            // and the statistics flushed when the step's transaction ends, so that the next step's
+            // per-transaction counts are its own (PostgreSQL 15+).
+            let flush = session.connection.serverVersionNumber >= 150000 ? "; SELECT pg_catalog.pg_stat_force_next_flush()" : ""
+            let capture = ["SET LOCAL jit = off; " + StepRecorder.settings + flush, "EXECUTE \(StepRecorder.captureStatement)",
+                           StepRecorder.captureStatement,
                            "PREPARE \(StepRecorder.captureStatement) AS " + (try StepRecorder.captureSQL(on: session.connection))]
-            let reply = try helper.step(revision, direction, record: false, capture: capture, after: flush)
+            let reply = try helper.step(revision, direction, record: false, capture: capture)
             let capture0 = StepRecorder.capture(rows: reply.rows ?? [])
             var touched = Touched(
                 refs: Set(capture0.entries.keys), entries: capture0.entries, wholes: capture0.wholes, dependents: capture0.dependents,
