@@ -4,7 +4,8 @@
 # Protocol: one JSON object per line on stdin; one JSON object per line on the descriptor strata
 # passes in STRATA_ALEMBIC_REPLY (the process's own stdout and stderr carry whatever env.py and the
 # revisions print). Requests:
-#   {"op": "step", "rev": ID, "up": bool, "record": bool, "capture": [SETTINGS, QUERY] | null,
+#   {"op": "connect", "dbname", "host", "port", "user", "password"}   (first, once)
+#   {"op": "step", "rev": ID, "up": bool, "record": bool, "capture": [SETTINGS, QUERY, NAME, PREPARE] | null,
 #    "after": SQL | null}
 #   {"op": "quit"}
 # A step runs in its own transaction; with "record" Alembic updates its version table as
@@ -34,14 +35,15 @@ def main():
         os.chdir(cwd)
         sys.path.insert(0, cwd)
     versions = os.environ.pop("STRATA_ALEMBIC_VERSIONS")
-    database = os.environ.pop("STRATA_PG_DBNAME")
+    # Everything that does not need the database first (Python, SQLAlchemy, Alembic, the revision
+    # modules: half a second), so that strata can start the helper while it makes the database.
     try:
         from alembic.config import Config
         from alembic.runtime import migration as alembic_migration
         from alembic.runtime.environment import EnvironmentContext
         from alembic.runtime.migration import MigrationContext, RevisionStep
         from alembic.script import ScriptDirectory
-        from sqlalchemy.engine import URL, make_url
+        from sqlalchemy.engine import URL
     except Exception as error:  # noqa: BLE001
         reply({"ok": False, "fatal": True, "message": "cannot import Alembic and SQLAlchemy in %s: %s" % (sys.executable, error)})
         return
@@ -63,24 +65,6 @@ def main():
     if not driver:
         reply({"ok": False, "fatal": True, "message": "no PostgreSQL driver (psycopg2, psycopg or asyncpg) in %s" % sys.executable})
         return
-    query = {}
-    if os.environ.get("STRATA_PG_HOST", "").startswith("/"):
-        query["host"] = os.environ["STRATA_PG_HOST"]
-        host = None
-    else:
-        host = os.environ.get("STRATA_PG_HOST") or None
-    port = os.environ.get("STRATA_PG_PORT")
-    url = URL.create(driver, username=os.environ.get("STRATA_PG_USER") or None, password=os.environ.pop("STRATA_PG_PASSWORD", None) or None,
-                     host=host, port=int(port) if port else None, database=database, query=query)
-    url_text = url.render_as_string(hide_password=False)
-    for key in ("STRATA_PG_HOST", "STRATA_PG_PORT", "STRATA_PG_USER"):
-        os.environ.pop(key, None)
-    # Every way an env.py is known to take its URL: the ini's sqlalchemy.url, -x url=…, and the
-    # environment variables strata was told of.
-    config.set_main_option("sqlalchemy.url", url_text.replace("%", "%%"))
-    config.cmd_opts.x = ["url=" + url_text, "sqlalchemy.url=" + url_text] + [arg.replace("{url}", url_text) for arg in x_args]
-    for name in json.loads(os.environ.pop("STRATA_ALEMBIC_URL_ENV", "[]")):
-        os.environ[name] = url_text
     config.set_main_option("version_locations", versions)
     config.set_main_option("recursive_version_locations", "false")
     try:
@@ -89,6 +73,32 @@ def main():
     except Exception as error:  # noqa: BLE001
         reply({"ok": False, "fatal": True, "message": "Alembic cannot read the revisions: %s" % error})
         return
+    url_env = json.loads(os.environ.pop("STRATA_ALEMBIC_URL_ENV", "[]"))
+
+    # Then the database: {"op": "connect", "dbname", "host", "port", "user", "password"}.
+    line = sys.stdin.readline()
+    if not line:
+        return
+    target = json.loads(line)
+    if target.get("op") != "connect":
+        return
+    database = target.get("dbname") or ""
+    query = {}
+    host = target.get("host") or None
+    if host and host.startswith("/"):
+        query["host"] = host
+        host = None
+    port = target.get("port")
+    url = URL.create(driver, username=target.get("user") or None, password=target.get("password") or None,
+                     host=host, port=int(port) if port else None, database=database, query=query)
+    url_text = url.render_as_string(hide_password=False)
+    # Every way an env.py is known to take its URL: the ini's sqlalchemy.url, -x url=…, and the
+    # environment variables strata was told of.
+    config.set_main_option("sqlalchemy.url", url_text.replace("%", "%%"))
+    config.cmd_opts.x = ["url=" + url_text, "sqlalchemy.url=" + url_text] + [arg.replace("{url}", url_text) for arg in x_args]
+    for name in url_env:
+        os.environ[name] = url_text
+    reply({"ok": True})
 
     state = {"record": True, "pending": None, "checked": False, "prepared": False}
 
@@ -281,4 +291,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if os.environ.get("STRATA_ALEMBIC_PROFILE"):
+        # A profile of the helper's own time (developers): pstats file per process.
+        import cProfile
+
+        cProfile.run("main()", "%s.%d" % (os.environ["STRATA_ALEMBIC_PROFILE"], os.getpid()))
+    else:
+        main()

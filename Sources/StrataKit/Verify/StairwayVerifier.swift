@@ -75,11 +75,16 @@ public struct StairwayVerifier {
         self.history = history
         self.scratch = scratch
         self.directoryDisplay = directoryDisplay
-        alembicTree = history.revisions.contains { $0.alembic != nil } ? try? AlembicTree(history.revisions) : nil
+        alembicHelpers = AlembicHelperPool(history: history, display: directoryDisplay)
     }
 
-    /// An Alembic history's revision files, for the jobs' helpers.
-    private let alembicTree: AlembicTree?
+    /// An Alembic history's helpers (the caller may start them early: `prewarm`).
+    public var alembicHelpers: AlembicHelperPool?
+
+    /// How many jobs a run over `revisions` revisions uses with `jobs` allowed (what to prewarm).
+    public static func plannedJobs(revisions: Int, jobs: Int = defaultJobs) -> Int {
+        stretches(from: 0, to: revisions, jobs: jobs).count
+    }
 
     /// The runner's reset, but keeping prepared statements (the reflection's and the capture's
     /// survive between steps; a revision that PREPAREs is rare, and its statement cannot change the
@@ -260,10 +265,10 @@ public struct StairwayVerifier {
         if let running = session.alembic {
             helper = running
         } else {
-            guard let project = revision.alembic, let alembicTree else {
+            guard let pool = alembicHelpers else {
                 throw StrataError.environment("cannot write the Alembic revisions to a temporary directory")
             }
-            helper = try AlembicHelper(project: project, tree: alembicTree, database: session.database, display: directoryDisplay)
+            helper = try pool.take(for: session.database)
             session.alembic = helper
         }
         guard track else {
@@ -404,6 +409,7 @@ public struct StairwayVerifier {
         var startIndex = 0
         if let since { startIndex = history.position(of: try history.resolve(since).id) ?? 0 }
         let stretches = Self.stretches(from: startIndex, to: history.count, jobs: jobs, minimum: minimumStretch)
+        alembicHelpers?.prewarm(stretches.count)
         let progress = Progress(total: history.count - startIndex, self.progress)
         let results: [Stretch]
         if stretches.count <= 1 {

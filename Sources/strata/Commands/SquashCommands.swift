@@ -247,9 +247,13 @@ struct VerifyStairway: ParsableCommand {
         let workspace = try global.workspace()
         let directory = try workspace.migrations()
         let history = try directory.history()
+        // An Alembic history's helpers start while the server and the databases are made.
+        let helpers = AlembicHelperPool(history: history, display: DisplayPath.of(directory.url))
+        helpers?.prewarm(StairwayVerifier.plannedJobs(revisions: history.count, jobs: jobs ?? StairwayVerifier.defaultJobs))
         let scratch = try openScratch(global, workspace.configuration)
         defer { scratch.close() }
         var verifier = StairwayVerifier(history: history, scratch: scratch, directoryDisplay: DisplayPath.of(directory.url))
+        if let helpers { verifier.alembicHelpers = helpers }
         if let jobs { verifier.jobs = jobs }
         let unchecked = history.revisions.filter { !$0.isReversible }.count
         verifier.noDowns = directory.format != .strata && !history.revisions.contains { $0.isReversible }

@@ -76,14 +76,21 @@ final class AlembicHelper {
     private let log: URL
     private var buffer = Data()
     private var closed = false
-    private let password: String?
+    private var connected = false
+    private var password: String?
 
-    init(project: AlembicProject, tree: AlembicTree, database: ConnectionString, display: String) throws {
+    /// Starts the helper on `database`.
+    convenience init(project: AlembicProject, tree: AlembicTree, database: ConnectionString, display: String) throws {
+        try self.init(project: project, tree: tree, display: display)
+        try connect(database)
+    }
+
+    /// Starts the helper: it imports Alembic and loads the revisions while the caller makes the
+    /// database; `connect` then points it at one.
+    init(project: AlembicProject, tree: AlembicTree, display: String) throws {
         self.project = project
         self.tree = tree
         self.display = display
-        let parameters = (try? database.parameters()) ?? [:]
-        password = parameters["password"]
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("PG") { environment[key] = nil }
         environment["PYTHONUNBUFFERED"] = "1"
@@ -95,11 +102,6 @@ final class AlembicHelper {
         environment["STRATA_ALEMBIC_X"] = Self.json(project.xArguments)
         environment["STRATA_ALEMBIC_URL_ENV"] = Self.json(project.urlEnvironment)
         if let driver = project.driver { environment["STRATA_ALEMBIC_DRIVER"] = driver }
-        environment["STRATA_PG_DBNAME"] = parameters["dbname"] ?? database.database ?? ""
-        environment["STRATA_PG_HOST"] = parameters["host"] ?? ""
-        environment["STRATA_PG_PORT"] = parameters["port"] ?? ""
-        environment["STRATA_PG_USER"] = parameters["user"] ?? ""
-        if let password = parameters["password"] { environment["STRATA_PG_PASSWORD"] = password }
 
         // A helper that died must be an EPIPE on write, not the end of strata (SIGPIPE).
         signal(SIGPIPE, SIG_IGN)
@@ -161,6 +163,48 @@ final class AlembicHelper {
         (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
+    /// Points the helper at `database` (once): the connection parameters go over the pipe, never
+    /// into the environment or the command line.
+    func connect(_ database: ConnectionString) throws {
+        precondition(!connected, "an Alembic helper connects once")
+        let parameters = (try? database.parameters()) ?? [:]
+        password = parameters["password"]
+        let request: [String: String] = [
+            "op": "connect", "dbname": parameters["dbname"] ?? database.database ?? "", "host": parameters["host"] ?? "",
+            "port": parameters["port"] ?? "", "user": parameters["user"] ?? "", "password": parameters["password"] ?? "",
+        ]
+        _ = try send(Data(Self.json(request).utf8))
+        connected = true
+    }
+
+    /// Sends one request line and returns the helper's answer (a failure of the helper itself
+    /// throws; a failed step comes back as a reply that is not ok).
+    private func send(_ request: Data) throws -> Reply {
+        var line = request
+        line.append(0x0A)
+        let sent = line.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(requestFD, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        guard sent, let reply = try readReply() else {
+            // Ctrl-C: the cleanup stopped the helper and ends the process; nothing to say.
+            while Cleanup.isTerminating { sleep(60) }
+            let tail = logTail
+            throw StrataError.environment("the Alembic helper (\(project.pythonExecutable)) stopped" + (tail.isEmpty ? "" : ":\n\(tail)"))
+        }
+        if reply.fatal == true {
+            var message = redact(reply.message ?? "the Alembic helper failed")
+            if let traceback = reply.traceback { message += "\n" + redact(traceback).trimmingCharacters(in: .whitespacesAndNewlines) }
+            throw StrataError.environment(message)
+        }
+        return reply
+    }
+
     /// Stops the process (it closes its connection) and waits for it.
     func close() {
         guard !closed else { return }
@@ -192,30 +236,9 @@ final class AlembicHelper {
     /// `record`. `capture` (settings, query[, prepare]) runs inside the step's transaction.
     @discardableResult
     func step(_ revision: Revision, _ direction: MigrationError.Direction, record: Bool, capture: [String]? = nil, after: String? = nil) throws -> Reply {
-        guard !closed else { throw StrataError.environment("the Alembic helper was closed") }
-        var line = Data(Self.json(Request(rev: revision.id, up: direction == .up, record: record, capture: capture, after: after)).utf8)
-        line.append(0x0A)
-        let sent = line.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(requestFD, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
-        guard sent, let reply = try readReply() else {
-            // Ctrl-C: the cleanup stopped the helper and ends the process; nothing to say.
-            while Cleanup.isTerminating { sleep(60) }
-            let tail = logTail
-            throw StrataError.environment("the Alembic helper (\(project.pythonExecutable)) stopped" + (tail.isEmpty ? "" : ":\n\(tail)"))
-        }
+        guard !closed, connected else { throw StrataError.environment("the Alembic helper is not connected") }
+        let reply = try send(Data(Self.json(Request(rev: revision.id, up: direction == .up, record: record, capture: capture, after: after)).utf8))
         if reply.ok { return reply }
-        if reply.fatal == true {
-            var message = redact(reply.message ?? "the Alembic helper failed")
-            if let traceback = reply.traceback { message += "\n" + redact(traceback).trimmingCharacters(in: .whitespacesAndNewlines) }
-            throw StrataError.environment(message)
-        }
         let file = "\(display)/\(revision.fileName ?? revision.id)"
         let sectionLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
         let location = "\(file):\(reply.line ?? sectionLine)"
@@ -249,5 +272,49 @@ final class AlembicHelper {
             guard n > 0 else { return nil }
             buffer.append(contentsOf: chunk[0..<n])
         }
+    }
+}
+
+/// Alembic helpers started ahead of the databases they will run on: Python, SQLAlchemy, Alembic
+/// and the revision modules load (about half a second) while strata starts its server and makes
+/// the databases. Helpers not taken are stopped with the pool.
+public final class AlembicHelperPool: @unchecked Sendable {
+    let project: AlembicProject
+    let tree: AlembicTree
+    let display: String
+    private let lock = NSLock()
+    private var ready: [AlembicHelper] = []
+
+    /// A pool for `history`, or nil when it is not an Alembic history (or its files cannot be
+    /// written: the first helper then says why).
+    public init?(history: History, display: String) {
+        guard let project = history.revisions.first(where: { $0.alembic != nil })?.alembic,
+              let tree = try? AlembicTree(history.revisions) else { return nil }
+        self.project = project
+        self.tree = tree
+        self.display = display
+    }
+
+    /// Starts helpers until `count` wait unconnected.
+    public func prewarm(_ count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        while ready.count < count, let helper = try? AlembicHelper(project: project, tree: tree, display: display) {
+            ready.append(helper)
+        }
+    }
+
+    /// A helper connected to `database`: a waiting one, else a new one.
+    func take(for database: ConnectionString) throws -> AlembicHelper {
+        lock.lock()
+        let waiting = ready.popLast()
+        lock.unlock()
+        let helper = try waiting ?? AlembicHelper(project: project, tree: tree, display: display)
+        try helper.connect(database)
+        return helper
+    }
+
+    deinit {
+        for helper in ready { helper.close() }
     }
 }
