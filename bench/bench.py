@@ -3,7 +3,7 @@
 
     python3 bench/bench.py                  every default task, 3 runs, each task's own sizes
                                             (upgrade 100 300 1000, stairway 100 300,
-                                            squash and fresh-db 300 1000)
+                                            squash and fresh-db 300 1000, alembic 100)
     python3 bench/bench.py --quick          1 run, N = 100 only
     python3 bench/bench.py --only upgrade   selected tasks (comma-separated or repeated)
     python3 bench/bench.py --list           the registered tasks
@@ -238,18 +238,19 @@ class Context:
         self._supports[key] = result  # type: ignore[assignment]
         return result
 
-    def strata_run(self, r: Result, cmd: list[str], what: str, keep_stdout: bool = False
-                   ) -> subprocess.CompletedProcess | None:
-        """One timed strata run into r. A non-zero exit fails r, prints strata's whole output
-        and keeps it in bench/work/fail-*.log. Databases strata leaves on the target server
-        (with --scratch-url), or servers and directories of its embedded server (without),
-        are recorded in r.extra, reported and removed (untimed)."""
+    def strata_run(self, r: Result, cmd: list[str], what: str, keep_stdout: bool = False,
+                   cwd: str = RUN_DIR) -> subprocess.CompletedProcess | None:
+        """One timed strata run into r, in `cwd` (default: the empty RUN_DIR). A non-zero exit
+        fails r, prints strata's whole output and keeps it in bench/work/fail-*.log. Databases
+        strata leaves on the target server (with --scratch-url), or servers and directories of
+        its embedded server (without), are recorded in r.extra, reported and removed
+        (untimed)."""
         if r.status != "ok":
             return None
         scratch = "--scratch-url" in cmd
         before_db = self.databases() if scratch else set()
         before_emb = embedded_leftovers()
-        dt, p, pid = self.run_timed_pid(cmd)
+        dt, p, pid = self.run_timed_pid(cmd, cwd=cwd)
         if keep_stdout:
             r.extra.setdefault("strata_stdout", []).append((p.stdout or "")[-1500:])
         if p.returncode != 0:
@@ -291,11 +292,12 @@ class Context:
                     round(waited, 3))
         return p
 
-    def run_timed_pid(self, cmd: list[str]) -> tuple[float, subprocess.CompletedProcess, int]:
+    def run_timed_pid(self, cmd: list[str], cwd: str = RUN_DIR
+                      ) -> tuple[float, subprocess.CompletedProcess, int]:
         """run_timed, also returning the child's pid."""
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=self.env, cwd=RUN_DIR)
+                                env=self.env, cwd=cwd)
         try:
             out, err = proc.communicate(timeout=self.args.timeout)
         except subprocess.TimeoutExpired:
@@ -758,6 +760,12 @@ PYTEST_ALEMBIC_TEST = '''\
 from pytest_alembic.tests.experimental import test_downgrade_leaves_no_trace  # noqa: F401
 '''
 
+# pytest-alembic's default round trip (alembic task): every revision up, then every one down,
+# no comparison
+PYTEST_ALEMBIC_UP_DOWN_TEST = '''\
+from pytest_alembic.tests.default import test_up_down_consistency  # noqa: F401
+'''
+
 # One ScriptDirectory and one connection for the whole stairway (what pytest-alembic's runner
 # does, ANCHORS.md section C): upgrade +1, downgrade -1, upgrade +1 for every revision.
 ALEMBIC_LOOP = '''\
@@ -801,10 +809,11 @@ _AUTOCOMMIT = "    with op.get_context().autocommit_block():\n"
 def pytest_alembic_project(n: int, alembic_dir: str) -> str:
     """bench/work/pytest_alembic/nN: the Alembic rendering of the N-revision history for
     pytest-alembic: a connection-aware env.py, conftest.py with the alembic_config and
-    alembic_engine fixtures, a test module that imports test_downgrade_leaves_no_trace, and a
-    copy of versions/ in which the `transactional: false` revisions run inline and without
-    CONCURRENTLY: the test holds one transaction open for the whole history (savepoints around
-    every step), where neither an autocommit block nor CREATE/DROP INDEX CONCURRENTLY can run."""
+    alembic_engine fixtures, test modules that import test_downgrade_leaves_no_trace
+    (test_stairway.py) and test_up_down_consistency (test_up_down.py), and a copy of versions/
+    in which the `transactional: false` revisions run inline and without CONCURRENTLY: the test
+    holds one transaction open for the whole history (savepoints around every step), where
+    neither an autocommit block nor CREATE/DROP INDEX CONCURRENTLY can run."""
     out = os.path.join(b.WORK_DIR, "pytest_alembic", f"n{n}")
     versions = os.path.join(out, "versions")
     if os.path.isdir(out):
@@ -815,7 +824,8 @@ def pytest_alembic_project(n: int, alembic_dir: str) -> str:
     ini = ini.replace("script_location = %(here)s\n",
                       "script_location = %(here)s\nversion_locations = %(here)s/versions\n", 1)
     files = {"alembic.ini": ini, "env.py": PYTEST_ALEMBIC_ENV, "conftest.py": PYTEST_ALEMBIC_CONFTEST,
-             "test_stairway.py": PYTEST_ALEMBIC_TEST, "loop.py": ALEMBIC_LOOP,
+             "test_stairway.py": PYTEST_ALEMBIC_TEST,
+             "test_up_down.py": PYTEST_ALEMBIC_UP_DOWN_TEST, "loop.py": ALEMBIC_LOOP,
              "pytest.ini": "[pytest]\n"}
     for name, text in files.items():
         with open(os.path.join(out, name), "w") as f:
@@ -1364,6 +1374,239 @@ def task_fresh_db(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Alembic: an Alembic history read in place (format = "alembic")
+# ---------------------------------------------------------------------------------------------
+
+ALEMBIC_TASK_KEEP = 5            # revisions the alembic task's squash keeps
+ALEMBIC_STAIRWAY_GOAL = 20.0     # pytest-alembic / strata verify stairway: at least this
+ALEMBIC_SQUASH_GOAL = 2.0        # strata squash --dry-run / the by-hand baseline: at most this
+
+# The project's strata.toml: strata runs the revisions through the project's own Alembic and
+# env.py, with the venv's Python (the helper process strata starts)
+ALEMBIC_STRATA_TOML = '''\
+# written by bench/bench.py (alembic task): strata reads this Alembic project in place
+format = "alembic"
+archive = "archive"
+
+[alembic]
+python = "{python}"
+'''
+
+# What a careful maintainer runs by hand to squash an Alembic history with a proof: the
+# squash point, its dump (the init revision's text), and both sides built to head.
+ALEMBIC_SQUASH_BASELINE_SH = """\
+#!/bin/bash
+# The alembic task's squash baseline (bench/bench.py): alembic and pg_dump, by hand.
+# usage: squash_baseline.sh DB1 DB2
+set -euo pipefail
+url() {{ echo "postgresql:///$1?host={sock}&user=postgres"; }}
+ALEMBIC=({alembic} -c {ini})
+# 1. the squash point: the original history up to {k} ({keep} revisions before head)
+"${{ALEMBIC[@]}}" -x "url=$(url "$1")" upgrade {k}
+# 2. dump it, rows as INSERTs: the init revision's text
+{pg_dump} -h {sock} -U postgres --column-inserts --no-owner -f {work}/init.sql "$1"
+# 3. the kept revisions on top: DB1 at head
+"${{ALEMBIC[@]}}" -x "url=$(url "$1")" upgrade head
+# 4. the squashed side: a second fresh database from the dump (what the init revision does),
+#    stamped at {k}, then the kept revisions by Alembic
+{psql} -q -X -v ON_ERROR_STOP=1 -h {sock} -U postgres -d "$2" -f {work}/init.sql >/dev/null
+"${{ALEMBIC[@]}}" -x "url=$(url "$2")" stamp {k}
+"${{ALEMBIC[@]}}" -x "url=$(url "$2")" upgrade head
+"""
+
+_ALEMBIC_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_ALEMBIC_DOWN = re.compile(r"^down_revision\s*=\s*(?:None|['\"]([^'\"]+)['\"])", re.MULTILINE)
+
+
+def alembic_chain(versions: str) -> list[str]:
+    """The revision ids of a linear Alembic versions/ directory, root first ([] when the
+    files do not make one chain)."""
+    parent = {}
+    for name in os.listdir(versions):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(versions, name)) as f:
+            text = f.read()
+        rev, down = _ALEMBIC_REVISION.search(text), _ALEMBIC_DOWN.search(text)
+        if rev and down:
+            parent[rev.group(1)] = down.group(1)
+    child = {down: rev for rev, down in parent.items()}
+    chain, cur = [], child.get(None)
+    while cur is not None and len(chain) <= len(parent):
+        chain.append(cur)
+        cur = child.get(cur)
+    return chain if len(chain) == len(parent) else []
+
+
+def alembic_strata_project(src: str, dest: str) -> str:
+    """A fresh copy of the Alembic rendering `src` at `dest` (untimed; strata squash writes
+    files), with strata.toml (format = "alembic", the venv's Python) and an empty archive/."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    os.makedirs(os.path.join(dest, "archive"))
+    with open(os.path.join(dest, "strata.toml"), "w") as f:
+        f.write(ALEMBIC_STRATA_TOML.format(python=VENV_PY))
+    return dest
+
+
+def alembic_strata_run(ctx: Context, r: Result, cmd: list[str], proj: str, what: str
+                       ) -> subprocess.CompletedProcess | None:
+    """One timed strata run from the project directory; a first run that fails because strata
+    does not know format = "alembic" skips r (as the layout rows do)."""
+    p = ctx.strata_run(r, cmd, what=what, keep_stdout=True, cwd=proj)
+    if p is not None and p.returncode != 0 and not r.times:
+        why = unsupported_reason("alembic", p)
+        if why:
+            r.status, r.reason = "skipped", why
+    return p
+
+
+def pytest_alembic_run(ctx: Context, r: Result, proj: str, module: str, tag: str) -> None:
+    """One timed pytest process running `module` of the pytest-alembic project on a fresh
+    database into r; the test call alone (JUnit XML) goes to r.extra."""
+    if r.status != "ok":
+        return
+    db = ctx.fresh_db(tag)
+    junit = os.path.join(proj, f"junit-{module}.xml")
+    if os.path.exists(junit):
+        os.remove(junit)
+    env = dict(ctx.env, BENCH_DATABASE_URL=ctx.cluster.url(db))
+    try:
+        dt, p = ctx.run_timed(
+            [VENV_PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", proj,
+             "-c", os.path.join(proj, "pytest.ini"), "-o", "junit_duration_report=call",
+             f"--junitxml={junit}", os.path.join(proj, module + ".py")], cwd=proj, env=env)
+        if p.returncode != 0:
+            r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p, 12)}"
+            with open(os.path.join(proj, f"pytest_output-{module}.txt"), "w") as f:
+                f.write(p.stdout + p.stderr)
+            return
+        r.times.append(dt)
+        calls = r.extra.setdefault("test_call_seconds_runs", [])
+        calls.append(junit_call_seconds(junit))
+        known = [c for c in calls if c is not None]
+        r.extra["test_call_seconds"] = statistics.median(known) if known else None
+    finally:
+        ctx.cluster.drop_db(db)
+
+
+@task("alembic", "an Alembic history read in place (format = \"alembic\"), N = 100: strata "
+                 "verify stairway against pytest-alembic's test_up_down_consistency and "
+                 "test_downgrade_leaves_no_trace; strata squash --keep 5 --dry-run against "
+                 "alembic upgrade + pg_dump by hand")
+def task_alembic(ctx: Context) -> None:
+    venv_problem = ensure_venv()
+    pa_problem = venv_problem or venv_extra_problem("pytest") \
+        or venv_extra_problem("pytest_alembic")
+    st_problem = venv_problem or ctx.strata_missing("verify", "stairway")
+    sq_problem = venv_problem or ctx.strata_missing("squash")
+    keep = ALEMBIC_TASK_KEEP
+    for n in ctx.sizes_for([100]):
+        h = b.ensure_history(n, ctx.args.seed, alembic=True)
+        work = os.path.join(b.WORK_DIR, "alembic_task", f"n{n}")
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        proj = os.path.join(work, "project")     # the strata runs' copy, fresh for each run
+        alembic_stairway(ctx, n, h, proj, st_problem, pa_problem)
+        if n <= keep:
+            ctx.skip("alembic", "strata squash --dry-run", n,
+                     f"N={n} is not more than --keep {keep}")
+        else:
+            alembic_squash(ctx, n, h, work, proj, keep, sq_problem, venv_problem)
+        shutil.rmtree(proj, ignore_errors=True)
+
+
+def alembic_stairway(ctx: Context, n: int, h: dict, proj: str, st_problem, pa_problem) -> None:
+    """strata verify stairway on the Alembic rendering against pytest-alembic's two tests."""
+    st = Result("alembic", "strata verify stairway", n)
+    ud = Result("alembic", "pytest-alembic up_down_consistency", n)
+    nt = Result("alembic", "pytest-alembic no_trace", n)
+    if st_problem:
+        st.status, st.reason = "skipped", st_problem
+    for r in (ud, nt):
+        if pa_problem:
+            r.status, r.reason = "skipped", pa_problem
+    pa_proj = None
+    if not pa_problem:
+        pa_proj = pytest_alembic_project(n, h["alembic"])
+        with open(os.path.join(pa_proj, "inlined.txt")) as f:
+            inlined = int(f.read())
+        for r in (ud, nt):
+            r.extra["revisions_run_inline"] = inlined
+    cmd = ctx.strata_cmd("verify", "stairway", "--scratch-url", ctx.scratch_url())
+    for _run in range(ctx.runs):
+        if st.status == "ok":
+            alembic_strata_project(h["alembic"], proj)
+            alembic_strata_run(ctx, st, cmd, proj, what="verify stairway (alembic)")
+        pytest_alembic_run(ctx, ud, pa_proj, "test_up_down", f"aud{n}")
+        pytest_alembic_run(ctx, nt, pa_proj, "test_stairway", f"ant{n}")
+    ctx.add(st)
+    ctx.add(ud)
+    ctx.add(nt)
+
+
+def alembic_squash(ctx: Context, n: int, h: dict, work: str, proj: str, keep: int,
+                   sq_problem, venv_problem) -> None:
+    """strata squash --keep K --dry-run (builds, dumps, proves, writes nothing) on the Alembic
+    rendering against the same work by hand with alembic and pg_dump on two fresh databases."""
+    versions = os.path.join(h["alembic"], "versions")
+    chain = alembic_chain(versions)
+    base = Result("alembic", "by hand: alembic upgrade + pg_dump", n)
+    sq = Result("alembic", f"strata squash --keep {keep} --dry-run", n)
+    for r in (base, sq):
+        r.extra.update(squashed=n - keep, kept=keep)
+    if venv_problem:
+        base.status, base.reason = "skipped", venv_problem
+    elif len(chain) != n:
+        base.status, base.reason = "failed", \
+            f"{versions}: {len(chain)} revisions in one chain, expected {n}"
+    if sq_problem:
+        sq.status, sq.reason = "skipped", sq_problem
+    script = os.path.join(work, "squash_baseline.sh")
+    if base.status == "ok":
+        base.extra["squash_point"] = chain[n - keep - 1]
+        with open(script, "w") as f:
+            f.write(ALEMBIC_SQUASH_BASELINE_SH.format(
+                sock=ctx.cluster.sock, alembic=ALEMBIC,
+                ini=os.path.join(h["alembic"], "alembic.ini"), k=chain[n - keep - 1], keep=keep,
+                pg_dump=os.path.join(b.PG_BIN, "pg_dump"), psql=os.path.join(b.PG_BIN, "psql"), work=work))
+        os.chmod(script, 0o755)
+        # byte-compile the revision modules once, untimed (as the upgrade task does)
+        b.run([ALEMBIC, "-c", os.path.join(h["alembic"], "alembic.ini"), "heads"],
+              env=ctx.env, cwd=RUN_DIR)
+    before = sorted(os.listdir(versions))
+    cmd = ctx.strata_cmd("squash", "--keep", str(keep), "--dry-run",
+                         "--scratch-url", ctx.scratch_url())
+    for _run in range(ctx.runs):
+        if base.status == "ok":
+            db1, db2 = ctx.fresh_db(f"asq{n}a"), ctx.fresh_db(f"asq{n}b")
+            try:
+                dt, p = ctx.run_timed(["bash", script, db1, db2])
+                if p.returncode != 0:
+                    base.status, base.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+                else:
+                    base.times.append(dt)
+                    # untimed: both sides at head have the same catalog
+                    base.extra.setdefault("same_catalog_at_head", []).append(
+                        b.catalog_stats(ctx.cluster, db1) == b.catalog_stats(ctx.cluster, db2))
+                    base.extra["dump_bytes"] = os.path.getsize(os.path.join(work, "init.sql"))
+            finally:
+                ctx.cluster.drop_db(db1)
+                ctx.cluster.drop_db(db2)
+        if sq.status == "ok":
+            alembic_strata_project(h["alembic"], proj)
+            p = alembic_strata_run(ctx, sq, cmd, proj, what="squash --dry-run (alembic)")
+            if p is not None and p.returncode == 0:
+                sq.extra.setdefault("strata_phases", []).append(strata_phases(p.stdout))
+                # a dry run writes nothing: the same revision files, an empty archive
+                sq.extra.setdefault("wrote_nothing", []).append(
+                    sorted(os.listdir(os.path.join(proj, "versions"))) == before
+                    and not os.listdir(os.path.join(proj, "archive")))
+    ctx.add(base)
+    ctx.add(sq)
+
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 
@@ -1372,9 +1615,15 @@ def ratios(results: list[Result]) -> list[dict]:
     med = {(r.task, r.tool, r.n): r.median for r in results if r.status == "ok"}
     out = []
 
-    def add(task, n, label, a, b_):
+    def add(task, n, label, a, b_, goal=None):
+        """goal: (">=" or "<=", bound, text): the row also says whether it is met."""
         if med.get(a) and med.get(b_):
-            out.append({"task": task, "n": n, "ratio": label, "value": med[a] / med[b_]})
+            row = {"task": task, "n": n, "ratio": label, "value": med[a] / med[b_]}
+            if goal:
+                op, bound, text = goal
+                row["goal"] = f"goal {'≥' if op == '>=' else '≤'} {bound:g}×{text}"
+                row["meets_goal"] = row["value"] >= bound if op == ">=" else row["value"] <= bound
+            out.append(row)
 
     for n in sorted({r.n for r in results if r.task == "upgrade"}):
         add("upgrade", n, "strata / floor", ("upgrade", "strata", n), ("upgrade", "psql floor", n))
@@ -1432,6 +1681,22 @@ def ratios(results: list[Result]) -> list[dict]:
             ("fresh-db", "libpq floor (squashed)", n))
         add("fresh-db", n, "strata / libpq floor (original)", ("fresh-db", "strata (original)", n),
             ("fresh-db", "libpq floor (original)", n))
+    call = {(r.task, r.tool, r.n): r.extra.get("test_call_seconds")
+            for r in results if r.status == "ok"}
+    for n in sorted({r.n for r in results if r.task == "alembic"}):
+        st = ("alembic", "strata verify stairway", n)
+        for tool, short in (("pytest-alembic up_down_consistency", "up_down_consistency"),
+                            ("pytest-alembic no_trace", "no_trace")):
+            add("alembic", n, f"{short} / strata", ("alembic", tool, n), st,
+                goal=(">=", ALEMBIC_STAIRWAY_GOAL, " vs pytest-alembic"))
+            # the test call alone (pytest's JUnit XML) against strata's whole process
+            if call.get(("alembic", tool, n)) and med.get(st):
+                out.append({"task": "alembic", "n": n, "ratio": f"{short} test call / strata",
+                            "value": call[("alembic", tool, n)] / med[st]})
+        add("alembic", n, "squash --dry-run / by hand",
+            ("alembic", f"strata squash --keep {ALEMBIC_TASK_KEEP} --dry-run", n),
+            ("alembic", "by hand: alembic upgrade + pg_dump", n),
+            goal=("<=", ALEMBIC_SQUASH_GOAL, ""))
     plain = ("server", "initdb+pg_ctl start", None)
     add("server", None, "plain / strata (cached)", plain, ("server", "strata server check", None))
     add("server", None, "plain / strata (--no-cache)", plain,
@@ -1453,7 +1718,9 @@ def print_table(results: list[Result], rats: list[dict]) -> None:
         log("")
         log("ratios of medians:")
         for x in rats:
-            log(f"  {x['task']:<10} {fmt_n(x['n']):>5}  {x['ratio']:<40} {x['value']:6.2f}×")
+            goal = f"  {x['goal']}: {'met' if x['meets_goal'] else 'MISSED'}" \
+                if "goal" in x else ""
+            log(f"  {x['task']:<10} {fmt_n(x['n']):>5}  {x['ratio']:<40} {x['value']:6.2f}×{goal}")
 
 
 def svg_chart(results: list[Result], path: str, runs: int) -> None:
@@ -1574,7 +1841,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--runs", "-r", type=int, default=3, help="timed runs per measurement")
     ap.add_argument("--sizes", "-n", type=lambda s: [int(x) for x in s.split(",")],
                     default=None, help="revision counts, e.g. 100,300,1000 (default: upgrade "
-                    "100,300,1000; stairway 100,300; squash and fresh-db 300,1000)")
+                    "100,300,1000; stairway 100,300; squash and fresh-db 300,1000; alembic 100)")
     ap.add_argument("--keep", type=int, default=50,
                     help="revisions squash keeps (squash and fresh-db tasks; default 50)")
     ap.add_argument("--pytest-alembic-all", action="store_true",
