@@ -86,6 +86,23 @@ final class AlembicTests: XCTestCase {
         XCTAssertTrue(bad.stdout.contains("computed"), bad.stdout)
     }
 
+    func testBranchLabelsAndForwardDependenciesAreFindings() throws {
+        let project = try project("sample")
+        let versions = project.appendingPathComponent("migrations/versions")
+        func rewrite(_ name: String, _ key: String, _ value: String) throws {
+            let file = versions.appendingPathComponent(name)
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix(key) ? "\(key) = \(value)" : String($0) }
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        }
+        try rewrite("2e8c5f1a9b37_add_users_last_login_at.py", "depends_on", "(\"7e0b4c9d1a35\",)")
+        try rewrite("b9a3d6f0e284_create_audit_events.py", "branch_labels", "(\"audit\",)")
+        let lint = try CLI.run(["lint"], in: project)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("[depends-on] revision 2e8c5f1a9b37 depends_on 7e0b4c9d1a35, which is not one of its ancestors"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("[branch-label] revision b9a3d6f0e284 declares branch_labels audit"), lint.stdout)
+    }
+
     func testDetectsTheProjectOnInit() throws {
         let project = try temporaryDirectory(self).appendingPathComponent("detect")
         try FileManager.default.copyItem(at: try fixturesURL().appendingPathComponent("alembic/sample"), to: project)

@@ -31,7 +31,7 @@ public struct LintRule: Sendable {
     /// Every rule, in the order they run.
     public static let all: [LintRule] = [
         duplicateID, filenameMismatch, danglingParent, merge, cycle, rootCount,
-        multipleHeads, branch, branchLabel, irreversible, emptyRevision, sum, atlasSum,
+        multipleHeads, branch, branchLabel, dependsOn, irreversible, emptyRevision, sum, atlasSum,
     ]
 
     /// Runs every rule; findings come out in rule order, each rule's sorted by file and line.
@@ -173,6 +173,23 @@ public struct LintRule: Sendable {
                 file: ctx.path(revision), line: revision.headerLines["branch_labels"], revisions: [revision.id],
                 fix: "set branch_labels = None in \(ctx.path(revision) ?? revision.id)"
             )
+        }
+    }
+
+    static let dependsOn = LintRule(id: "depends-on", summary: "an Alembic depends_on names an earlier revision") { ctx in
+        // In a linear history every dependency is an ancestor; one that is not would make Alembic
+        // order the revisions differently from their down_revision chain.
+        ctx.graph.revisions.filter { !$0.dependsOn.isEmpty }.flatMap { revision -> [Finding] in
+            let ancestors = Set(ctx.graph.lineage(of: revision.id).dropFirst())
+            return revision.dependsOn.filter { !ancestors.contains($0) }.map { dependency in
+                Finding(
+                    rule: "depends-on", severity: .error,
+                    message: ctx.graph.byID[dependency] == nil
+                        ? "revision \(revision.id) depends_on \(dependency), which no revision declares"
+                        : "revision \(revision.id) depends_on \(dependency), which is not one of its ancestors: put \(dependency) before it in the down_revision chain, then drop depends_on",
+                    file: ctx.path(revision), line: revision.headerLines["depends_on"], revisions: [revision.id, dependency]
+                )
+            }
         }
     }
 
