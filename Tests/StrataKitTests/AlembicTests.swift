@@ -216,7 +216,7 @@ final class AlembicTests: XCTestCase {
         XCTAssertEqual(try treeHashes(project.appendingPathComponent("migrations/versions")), before)
     }
 
-    func testAsyncTemplateAndURLFromTheEnvironment() throws {
+    func testAsyncTemplateAndURLFromTheEnvironmentOrX() throws {
         guard Self.available else { throw XCTSkip("Alembic is not installed (.build/tools-venv: run scripts/tool-venv.sh; needs PyPI)") }
         for (name, extra) in [("sample-async", ""), ("sample-envvar", "url_env = \"APP_DATABASE_URL\"")] {
             let project = try project(name, extra: extra)
@@ -225,6 +225,14 @@ final class AlembicTests: XCTestCase {
             let squash = try strataWithScratch(["squash", "--keep", "2", "--dry-run"], in: project)
             XCTAssertEqual(squash.status, 0, "\(name): " + squash.stdout + squash.stderr)
         }
+        // An env.py that takes its URL from its own -x key: `[alembic] x` passes it ({url}).
+        let xProject = try project("sample-envvar", extra: "x = \"dburl={url} tenant=acme\"")
+        let env = xProject.appendingPathComponent("migrations/env.py")
+        let text = try String(contentsOf: env, encoding: .utf8)
+            .replacingOccurrences(of: "os.environ[\"APP_DATABASE_URL\"]", with: "context.get_x_argument(as_dictionary=True)[\"dburl\"]")
+        try text.write(to: env, atomically: true, encoding: .utf8)
+        let x = try strataWithScratch(["verify", "stairway"], in: xProject)
+        XCTAssertEqual(x.status, 0, "-x: " + x.stdout + x.stderr)
         // An env.py that ignores every URL strata gives it is told so.
         let project = try project("sample-envvar")
         let r = try strataWithScratch(["verify", "stairway"], in: project, environment: ["APP_DATABASE_URL": "postgresql+psycopg://nobody@/nowhere?host=/nonexistent"])
