@@ -121,6 +121,38 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(try connection.query("SELECT 1")[0, 0], "1")
     }
 
+    /// Column order as a choice (issue 14 item 2): `--allow column-order` (or `[stairway] allow`)
+    /// prints the finding as allowed and exits 0 when nothing else failed; anything else still fails.
+    func testColumnOrderCanBeAllowed() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE users (id int, email text, name text);", "DROP TABLE users;"),
+            ("ALTER TABLE users DROP COLUMN email;", "ALTER TABLE users ADD COLUMN email text;"),
+        ])
+        let project = dir.deletingLastPathComponent()
+        let strict = try strataWithScratch(["verify", "stairway"], in: project)
+        XCTAssertEqual(strict.status, 1, strict.stdout + strict.stderr)
+        XCTAssertTrue(strict.stdout.contains("[column-order]"), strict.stdout)
+        let allowed = try strataWithScratch(["verify", "stairway", "--allow", "column-order"], in: project)
+        XCTAssertEqual(allowed.status, 0, allowed.stdout + allowed.stderr)
+        XCTAssertTrue(allowed.stdout.contains("⚠ r02") && allowed.stdout.contains("[column-order, allowed]"), allowed.stdout)
+        XCTAssertTrue(allowed.stdout.contains("0 failed, 1 allowed finding(s) in 1 revision(s)"), allowed.stdout)
+        let json = try strataWithScratch(["verify", "stairway", "--allow", "column-order", "--format", "json"], in: project)
+        let report = try JSONDecoder().decode(StairwayVerifier.Report.self, from: Data(json.stdout.utf8))
+        XCTAssertTrue(report.passed)
+        XCTAssertEqual(report.warnings.map(\.kind), [.columnOrder])
+        XCTAssertEqual(try strataWithScratch(["verify", "stairway", "--allow", "leftover"], in: project).status, 2)
+
+        // In the config; a real leftover still fails.
+        try "[stairway]\nallow = \"column-order\"\n".write(to: project.appendingPathComponent("strata.toml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try strataWithScratch(["verify", "stairway"], in: project).status, 0)
+        try writeRevision(dir, id: "r03", parent: "r02", up: "CREATE TABLE t (id int);", down: "SELECT 1;")
+        let mixed = try strataWithScratch(["verify", "stairway", "--format", "json"], in: project)
+        XCTAssertEqual(mixed.status, 1, mixed.stdout + mixed.stderr)
+        let mixedReport = try JSONDecoder().decode(StairwayVerifier.Report.self, from: Data(mixed.stdout.utf8))
+        XCTAssertEqual(mixedReport.failedRevisions, ["r03"])
+        XCTAssertEqual(mixedReport.warnings.map(\.revision), ["r02"])
+    }
+
     func testStretchesTakeAboutAsLong() {
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 100, jobs: 1), [0..<100])
         XCTAssertEqual(StairwayVerifier.stretches(from: 0, to: 20, jobs: 4), [0..<20])  // too short to cut

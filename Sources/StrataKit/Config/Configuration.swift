@@ -42,6 +42,8 @@ public struct Configuration: Sendable {
     public var alembicDriver: String?
     public var alembicURLEnvironment: [String] = []
     public var alembicXArguments: [String] = []
+    /// `[stairway] allow`: finding kinds that warn instead of failing (`column-order`).
+    public var stairwayAllow: [String] = []
     /// The directory of the config file (or the working directory without one).
     public var baseDirectory: URL
 
@@ -55,7 +57,7 @@ public struct Configuration: Sendable {
         "migrations", "archive", "database.url_env", "database.version_table",
         "database.lock_timeout", "database.statement_timeout", "scratch.url", "scratch.url_env",
         "server.postgres", "format", "deployed.table",
-        "alembic.ini", "alembic.python", "alembic.driver", "alembic.url_env", "alembic.x",
+        "alembic.ini", "alembic.python", "alembic.driver", "alembic.url_env", "alembic.x", "stairway.allow",
     ]
 
     /// The defaults when there is no config file: `./migrations` and `./archive`.
@@ -153,6 +155,11 @@ public struct Configuration: Sendable {
             case "alembic.driver": config.alembicDriver = value
             case "alembic.url_env": config.alembicURLEnvironment = value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
             case "alembic.x": config.alembicXArguments = value.split(separator: " ").map(String.init)
+            case "stairway.allow":
+                config.stairwayAllow = value.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                if let bad = config.stairwayAllow.first(where: { $0 != StairwayVerifier.Finding.Kind.columnOrder.rawValue }) {
+                    throw .configuration(file: display, line: entry.line, message: "`stairway.allow` lists `\(bad)`; only column-order can be allowed")
+                }
             case "archive": config.archiveDirectory = resolve(value, against: base)
             case "database.url_env": config.databaseURLVariable = value
             case "database.version_table": config.versionTable = value

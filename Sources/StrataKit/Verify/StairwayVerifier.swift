@@ -50,7 +50,19 @@ public struct StairwayVerifier {
         public var notes: [String] = []
         /// Revisions with nothing to check after their up: the layout keeps no down sections.
         public var unchecked: [String] = []
+        /// Findings of kinds the user allowed (`--allow column-order`): printed, not failing.
+        public var warnings: [Finding] = []
         public var passed: Bool { findings.isEmpty }
+
+        /// Moves the findings of `kinds` to the warnings; a revision whose every finding moved no
+        /// longer fails.
+        public mutating func allow(_ kinds: Set<Finding.Kind>) {
+            guard !kinds.isEmpty else { return }
+            warnings += findings.filter { kinds.contains($0.kind) }
+            findings.removeAll { kinds.contains($0.kind) }
+            let failing = Set(findings.map(\.revision))
+            failedRevisions.removeAll { !failing.contains($0) }
+        }
     }
 
     public let history: History

@@ -239,8 +239,14 @@ struct VerifyStairway: ParsableCommand {
     @Option(help: "text or json.")
     var format: OutputFormat = .text
 
+    @Option(name: .customLong("allow"), help: ArgumentHelp("A finding kind that warns instead of failing: column-order (for code that never relies on column order; also `[stairway] allow`).", valueName: "kind"))
+    var allow: [String] = []
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if let bad = allow.first(where: { $0 != StairwayVerifier.Finding.Kind.columnOrder.rawValue }) {
+            throw ValidationError("--allow \(bad): only column-order can be allowed.")
+        }
     }
 
     func run() throws {
@@ -264,6 +270,7 @@ struct VerifyStairway: ParsableCommand {
         }
         var report = try verifier.run(since: since)
         clearProgress()
+        report.allow(Set((allow + workspace.configuration.stairwayAllow).compactMap(StairwayVerifier.Finding.Kind.init(rawValue:))))
         if verifier.noDowns {
             report.unchecked = history.revisions.map(\.id)
             report.notes.append("\(directory.format.tool) keeps no down sections here: nothing to check after the up of \(unchecked) revision(s) (each up still ran on the state the ones before it built)")
@@ -281,10 +288,19 @@ struct VerifyStairway: ParsableCommand {
                 }
                 out += "    [\(finding.kind.rawValue)] \(finding.message)\n"
             }
+            last = ""
+            for finding in report.warnings {
+                if finding.revision != last {
+                    out += "⚠ \(finding.revision)\(finding.file.map { " (\($0))" } ?? "")\n"
+                    last = finding.revision
+                }
+                out += "    [\(finding.kind.rawValue), allowed] \(finding.message)\n"
+            }
             if global.verbose {
                 for id in report.unchecked { out += "· \(id): nothing to check (no down section)\n" }
             }
-            out += "stairway: \(report.checked) revisions checked, \(report.failedRevisions.count) failed, in \(Milliseconds.format(report.seconds))\n"
+            let warned = report.warnings.isEmpty ? "" : ", \(report.warnings.count) allowed finding(s) in \(Set(report.warnings.map(\.revision)).count) revision(s)"
+            out += "stairway: \(report.checked) revisions checked, \(report.failedRevisions.count) failed\(warned), in \(Milliseconds.format(report.seconds))\n"
             if !(global.quiet && report.passed) { write(out) }
         }
         if !report.passed { throw ExitCode(1) }
