@@ -237,14 +237,14 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(report.failedRevisions, ["r03", "r04", "r10", "r12", "r14"], "\(report.findings.map(\.message))")
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.lookup: rows differ after the downgrade of r03") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("r04 leftover table public.lookup differs after the downgrade of r04: grant PUBLIC") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r04 changed table public.lookup is not restored by the downgrade of r04: grant PUBLIC") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r10 leftover table public.lookups remains after the downgrade of r10") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("r14 leftover column public.lookups.id differs after the downgrade of r14: statistics_target (none) → 500") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r14 changed column public.lookups.id is not restored by the downgrade of r14: statistics_target (none) → 500") }, "\(messages)")
         XCTAssertFalse(messages.contains { $0.contains("backstop") }, "\(messages)")
     }
 
     /// Runs `revisions` through the stairway on both paths (the recorder, and a scoped reflection
-    /// per step) and checks that exactly the revisions of `leftovers` fail, each with a leftover
+    /// per step) and checks that exactly the revisions of `leftovers` fail, each with a `changed`
     /// finding that names the object and the attribute the down left changed, and nothing reaches
     /// the backstop.
     private func assertLeftoversOnBothPaths(
@@ -258,11 +258,23 @@ final class StairwayTests: XCTestCase {
             let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
             XCTAssertEqual(report.failedRevisions, leftovers.map(\.revision), "reflecting: \(reflecting): \(messages)", file: file, line: line)
             for (revision, object, attribute) in leftovers {
-                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) leftover \(object) differs after the downgrade of \(revision): \(attribute)") },
+                XCTAssertTrue(messages.contains { $0.hasPrefix("\(revision) changed \(object) is not restored by the downgrade of \(revision): \(attribute)") },
                               "reflecting: \(reflecting): \(messages)", file: file, line: line)
             }
             XCTAssertFalse(messages.contains { $0.contains("backstop") }, "reflecting: \(reflecting): \(messages)", file: file, line: line)
         }
+    }
+
+    /// A down that leaves an object the up changed (a function body, an index predicate) is
+    /// reported as changed, naming what differs, on both paths (issue 14 item 4).
+    func testObjectsTheDownDidNotRestoreAreChanged() throws {
+        try assertLeftoversOnBothPaths([
+            ("CREATE TABLE items (id int, archived boolean);\nCREATE INDEX items_live ON items (id) WHERE NOT archived;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+             "DROP FUNCTION f();\nDROP TABLE items;"),
+            ("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;", "SELECT 1;"),
+            ("DROP INDEX items_live;\nCREATE INDEX items_live ON items (id) WHERE archived IS NOT TRUE;",
+             "DROP INDEX items_live;\nCREATE INDEX items_live ON items (id) WHERE archived;"),
+        ], [("r02", "function public.f()", "body  SELECT 1  →  SELECT 2"), ("r03", "index public.items_live", "predicate (NOT archived) → archived")])
     }
 
     /// Text search configurations and dictionaries are tracked like any other object, on both paths.

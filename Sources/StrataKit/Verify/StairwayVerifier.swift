@@ -20,8 +20,11 @@ import StrataSchema
 public struct StairwayVerifier {
     public struct Finding: Sendable, Codable {
         public enum Kind: String, Sendable, Codable {
-            /// The down left something behind, removed too much or changed an object.
+            /// The down left something behind or removed too much.
             case leftover
+            /// An object that existed before the up is different after the down: the up changed
+            /// it (an index predicate, a function body, a grant) and the down did not restore it.
+            case changed
             /// A column's position differs after the down (or the re-up): its own kind, so it can
             /// be told from real losses.
             case columnOrder = "column-order"
@@ -344,7 +347,7 @@ public struct StairwayVerifier {
             switch change.kind {
             case .added: return (.leftover, "\(change.object) remains after the downgrade of \(revision.id)")
             case .removed: return (.leftover, "\(change.object) is missing after the downgrade of \(revision.id) (it existed before the upgrade)")
-            case .changed: return (.leftover, "\(change.object) differs after the downgrade of \(revision.id): \(change.attribute ?? "") \(change.old ?? "(none)") → \(change.new ?? "(none)")")
+            case .changed: return (.changed, "\(change.object) is not restored by the downgrade of \(revision.id): \(change.attribute ?? "") \(change.old ?? "(none)") → \(change.new ?? "(none)")")
             case .moved: return (.columnOrder, "\(change.object) moved from position \(change.old ?? "?") to \(change.new ?? "?") after the downgrade of \(revision.id)")
             case .data: return (.data, "\(change.object): rows differ after the downgrade of \(revision.id) (\(change.attribute ?? "") \(change.old ?? "") → \(change.new ?? ""))")
             }
