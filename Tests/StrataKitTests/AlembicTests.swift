@@ -17,10 +17,36 @@ final class AlembicTests: XCTestCase {
         FileManager.default.isExecutableFile(atPath: venv.appendingPathComponent("alembic").path)
     }
 
-    /// A copy of fixture `name` with a strata.toml that runs the venv's Python.
+    /// The variants hold only what differs from `sample` (a merge; the async template; an env.py
+    /// reading its URL from the environment); the last two keep its first five revisions.
+    static let variantRevisions: [String: Set<String>] = [
+        "sample-async": ["3f2a9c1d7b4e", "8c41e07a5d92", "b7d1e4f0a3c6", "1e9a6c2b8f05", "c5f83d2e9a17"],
+        "sample-envvar": ["3f2a9c1d7b4e", "8c41e07a5d92", "b7d1e4f0a3c6", "1e9a6c2b8f05", "c5f83d2e9a17"],
+    ]
+
+    /// A copy of fixture `name` (`sample`, or `sample` with a variant's files over it) with a
+    /// strata.toml that runs the venv's Python.
     func project(_ name: String, extra: String = "") throws -> URL {
+        let fm = FileManager.default
         let project = try temporaryDirectory(self).appendingPathComponent(name)
-        try FileManager.default.copyItem(at: try fixturesURL().appendingPathComponent("alembic/\(name)"), to: project)
+        let fixtures = try fixturesURL().appendingPathComponent("alembic")
+        try fm.copyItem(at: fixtures.appendingPathComponent("sample"), to: project)
+        if name != "sample" {
+            let variant = fixtures.appendingPathComponent(name)
+            let files = try XCTUnwrap(fm.enumerator(atPath: variant.path)).compactMap { $0 as? String }
+            for file in files where !file.hasSuffix("/") {
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: variant.appendingPathComponent(file).path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                try? fm.removeItem(at: project.appendingPathComponent(file))
+                try fm.copyItem(at: variant.appendingPathComponent(file), to: project.appendingPathComponent(file))
+            }
+            if let keep = Self.variantRevisions[name] {
+                let versions = project.appendingPathComponent("migrations/versions")
+                for file in try fm.contentsOfDirectory(atPath: versions.path) where !keep.contains(String(file.prefix(12))) {
+                    try fm.removeItem(at: versions.appendingPathComponent(file))
+                }
+            }
+        }
         try """
             format = "alembic"
             archive = "archive"
@@ -336,9 +362,9 @@ final class AlembicTests: XCTestCase {
 
     func testTheEmbeddedHelperIsTheScript() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/alembic_helper.py")
-        XCTAssertEqual(AlembicHelperSource.python + "\n", try String(contentsOf: script, encoding: .utf8),
-                       "run scripts/embed-alembic-helper.sh after editing scripts/alembic_helper.py")
+            .appendingPathComponent("Sources/StrataKit/Resources/alembic_helper.py")
+        XCTAssertEqual(String(decoding: AlembicHelper.source, as: UTF8.self), try String(contentsOf: script, encoding: .utf8),
+                       "the binary carries the helper as it is in the repository")
     }
 
     private func treeHashes(_ directory: URL) throws -> [String: String] {
