@@ -31,7 +31,10 @@ let package = Package(
                 "StrataSchema",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The Alembic helper runs in the project's Python: compiled into the binary like the
+            // catalog queries (`AlembicHelper.source`).
+            resources: [.embedInCode("Resources/alembic_helper.py")]
         ),
         .target(
             name: "StrataPostgres",

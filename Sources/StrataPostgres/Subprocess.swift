@@ -10,28 +10,36 @@ import Foundation
 
 /// Child processes through `posix_spawn`, reaped with `waitpid` on their own pid only (never
 /// `waitpid(-1)`), so they do not interfere with Foundation's `Process` elsewhere in the program.
-enum Subprocess {
-    struct Failure: Error {
-        var message: String
+public enum Subprocess {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
-    /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to
-    /// `outputFD` (or /dev/null). Signals the parent may ignore (SIGINT/SIGTERM/SIGHUP after
-    /// `Cleanup.installSignalHandlers`, SIGPIPE) get their default action back in the child,
-    /// and its signal mask is cleared. With `newProcessGroup` the terminal's Ctrl-C does not
-    /// reach it: the parent decides how it stops.
-    static func spawn(
+    /// Starts `executable` with `arguments`; stdin is `inputFD` (or /dev/null), stdout and stderr
+    /// go to `outputFD` (or /dev/null), and `passFD` becomes the child's descriptor 3 (a channel
+    /// of its own: the Alembic helper's replies). Signals the parent may ignore
+    /// (SIGINT/SIGTERM/SIGHUP after `Cleanup.installSignalHandlers`, SIGPIPE) get their default
+    /// action back in the child, and its signal mask is cleared. With `newProcessGroup` the
+    /// terminal's Ctrl-C does not reach it: the parent decides how it stops.
+    public static func spawn(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String],
         outputFD: Int32? = nil,
         newProcessGroup: Bool = false,
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil,
+        inputFD: Int32? = nil,
+        passFD: Int32? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let inputFD {
+            posix_spawn_file_actions_adddup2(&actions, inputFD, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         if let outputFD {
             posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
             posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
@@ -39,6 +47,7 @@ enum Subprocess {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        if let passFD { posix_spawn_file_actions_adddup2(&actions, passFD, 3) }
         #if os(Linux)
             // As root the tool runs as another user, who may not be allowed into our cwd.
             if let workingDirectory, let addChdir = GNUSpawn.addChdir {
@@ -46,7 +55,7 @@ enum Subprocess {
             }
             // Descriptors without FD_CLOEXEC (e.g. other connections) must not leak into the server.
             if let addClosefrom = GNUSpawn.addClosefrom {
-                _ = addClosefrom(&actions, 3)
+                _ = addClosefrom(&actions, passFD == nil ? 3 : 4)
             }
         #endif
 

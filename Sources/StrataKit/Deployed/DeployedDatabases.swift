@@ -85,11 +85,7 @@ public struct DeployedDatabases {
         case .strata:
             break
         case .alembic:
-            // One row per head; everything up to the newest head is applied.
-            let heads = try connection.query("SELECT version_num FROM \(table)").rows.compactMap { $0[0] }
-            let newest = heads.compactMap { original.position(of: $0) }.max() ?? -1
-            if newest >= 0 { recorded = original.revisions[0...newest].map(\.id) }
-            recorded += heads.filter { original.position(of: $0) == nil }
+            recorded = original.appliedThrough(heads: try connection.query("SELECT version_num FROM \(table)").rows.compactMap { $0[0] })
         case .diesel, .dbmate:
             recorded = try connection.query("SELECT version::text FROM \(table)").rows.compactMap { $0[0] }
         case .golangMigrate:
@@ -271,8 +267,10 @@ public struct DeployedDatabases {
         defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]) }
         if format == .alembic, !plan.replay.isEmpty {
             // The project's Alembic replays the archived revisions and moves alembic_version itself.
-            let helper = try AlembicHelper(project: try workspace.configuration.alembicProject(), tree: try AlembicTree(original.revisions),
-                                           database: connection.connectionString, display: "archive")
+            guard let pool = try AlembicHelperPool(history: original, display: "archive") else {
+                throw StrataError.environment("an Alembic revision without its project")
+            }
+            let helper = try pool.take(for: connection.connectionString)
             defer { helper.close() }
             for revision in plan.replay {
                 do {

@@ -20,6 +20,13 @@ public struct History: Sendable {
 
     public func revision(_ id: String) -> Revision? { positions[id].map { revisions[$0] } }
 
+    /// What an Alembic version table's heads say is applied: every revision up to the newest head
+    /// the history has, then the heads it lacks (for the caller to report).
+    public func appliedThrough(heads: [String]) -> [String] {
+        let newest = heads.compactMap { position(of: $0) }.max() ?? -1
+        return (newest >= 0 ? revisions[0...newest].map(\.id) : []) + heads.filter { position(of: $0) == nil }
+    }
+
     /// Resolves an id or a unique prefix of one (at least 4 characters), as users type them.
     public func resolve(_ idOrPrefix: String) throws(StrataError) -> Revision {
         if let exact = revision(idOrPrefix) { return exact }

@@ -180,7 +180,7 @@ public struct LintRule: Sendable {
         // In a linear history every dependency is an ancestor; one that is not would make Alembic
         // order the revisions differently from their down_revision chain.
         ctx.graph.revisions.filter { !$0.dependsOn.isEmpty }.flatMap { revision -> [Finding] in
-            let ancestors = Set(ctx.graph.lineage(of: revision.id).dropFirst())
+            let ancestors = ctx.graph.ancestors(of: revision.id)
             return revision.dependsOn.filter { !ancestors.contains($0) }.map { dependency in
                 Finding(
                     rule: "depends-on", severity: .error,

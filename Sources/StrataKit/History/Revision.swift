@@ -81,7 +81,7 @@ public struct Revision: Sendable, Hashable {
     /// Whether a direction runs in a transaction.
     public func isTransactional(_ direction: MigrationError.Direction) -> Bool {
         let declared = direction == .down ? (downTransactional ?? transactional) : transactional
-        guard !declared, batching == .whole, alembic == nil else { return declared }
+        guard !declared, batching == .whole else { return declared }
         // A simple query that holds several statements is one implicit transaction on the server:
         // BEGIN … COMMIT around it changes nothing (a statement that cannot run in a transaction
         // fails either way), and the runner records the revision in the same transaction. A lone

@@ -90,6 +90,16 @@ public struct RevisionGraph: Sendable {
     }
 
     /// The ancestors of `id` along first parents, nearest first, `id` itself included.
+    /// Every revision `id` builds on, through all parents of merges (not `id` itself).
+    public func ancestors(of id: String) -> Set<String> {
+        var seen: Set<String> = []
+        var stack = parents(of: id)
+        while let next = stack.popLast() {
+            if seen.insert(next).inserted { stack += parents(of: next) }
+        }
+        return seen
+    }
+
     public func lineage(of id: String) -> [String] {
         var out: [String] = []
         var seen: Set<String> = []

@@ -108,10 +108,9 @@ public final class Migrator {
     public func state() throws -> DatabaseState {
         var rows = try table.rows(connection)
         if table.alembic {
-            // Alembic records heads: every revision up to the newest head is applied.
-            let newest = rows.compactMap { history.position(of: $0.revision) }.max() ?? -1
-            let unknown = rows.filter { history.position(of: $0.revision) == nil }
-            rows = (newest >= 0 ? history.revisions[0...newest].map { VersionTable.Row(revision: $0.id, checksum: nil, appliedAt: "", durationMs: nil, stamped: false) } : []) + unknown
+            rows = history.appliedThrough(heads: rows.map(\.revision)).map {
+                VersionTable.Row(revision: $0, checksum: nil, appliedAt: "", durationMs: nil, stamped: false)
+            }
         }
         let state = DatabaseState(rows: rows, history: history)
         guard state.needsArchives, let archives = options.archiveDirectory, history.revisions.contains(where: { !$0.replaces.isEmpty }) else {
@@ -336,11 +335,10 @@ public final class Migrator {
     /// The helper that runs this history's Alembic revisions on this migrator's database.
     func alembicHelper() throws -> AlembicHelper {
         if let helper { return helper }
-        guard let project = history.revisions.first(where: { $0.alembic != nil })?.alembic else {
+        guard let pool = try AlembicHelperPool(history: history, display: directoryDisplay) else {
             throw StrataError.environment("an Alembic revision without its project")
         }
-        let made = try AlembicHelper(project: project, tree: try AlembicTree(history.revisions), database: connection.connectionString,
-                                     display: directoryDisplay)
+        let made = try pool.take(for: connection.connectionString)
         helper = made
         return made
     }

@@ -5,19 +5,16 @@
 # passes in STRATA_ALEMBIC_REPLY (the process's own stdout and stderr carry whatever env.py and the
 # revisions print). Requests:
 #   {"op": "connect", "dbname", "host", "port", "user", "password"}   (first, once)
-#   {"op": "step", "rev": ID, "up": bool, "record": bool, "capture": [SETTINGS, QUERY, NAME, PREPARE] | null,
-#    "after": SQL | null}
+#   {"op": "step", "rev": ID, "up": bool, "record": bool, "capture": [SETTINGS, QUERY, NAME, PREPARE] | null}
 #   {"op": "quit"}
 # A step runs in its own transaction; with "record" Alembic updates its version table as
 # `alembic upgrade` would, else the version table is neither created nor changed. "capture" runs
-# in the step's transaction after the revision (its rows come back as text); "after" runs after
-# the commit. All steps of one env.py run share its connection: env.py runs once, and again only
-# after a step failed.
+# in the step's transaction after the revision (its rows come back as text). All steps of one
+# env.py run share its connection: env.py runs once, and again only after a step failed.
 import argparse
 import json
 import os
 import sys
-import time
 import traceback
 
 
@@ -30,10 +27,8 @@ def main():
         reply_file.flush()
 
     ini = os.environ.pop("STRATA_ALEMBIC_INI")
-    cwd = os.environ.pop("STRATA_ALEMBIC_CWD", "")
-    if cwd:
-        os.chdir(cwd)
-        sys.path.insert(0, cwd)
+    # strata starts the helper in alembic.ini's directory: the project's modules come first.
+    sys.path.insert(0, os.getcwd())
     versions = os.environ.pop("STRATA_ALEMBIC_VERSIONS")
     # Everything that does not need the database first (Python, SQLAlchemy, Alembic, the revision
     # modules: half a second), so that strata can start the helper while it makes the database.
@@ -100,7 +95,7 @@ def main():
         os.environ[name] = url_text
     reply({"ok": True})
 
-    state = {"record": True, "pending": None, "checked": False, "prepared": False}
+    state = {"record": True, "pending": None, "checked": False}
 
     # Every step in a transaction of its own, whatever env.py asks for: a failing step is then that
     # step's alone, and the version row of each is committed with it.
@@ -242,18 +237,13 @@ def main():
             # impl): a long-lived context must forget them between steps, or a type dropped by a
             # downgrade is not created again by the next upgrade.
             ctx.impl.memo = {}
-            started = time.perf_counter()
             yield step
             # Resumed: the step's transaction is over. A revision that committed by itself leaves
             # the version row in a transaction of its own: commit it.
             if ctx.connection.in_transaction():
                 ctx.connection.commit()
-            if request.get("after"):
-                run_sql(ctx, request["after"])
-                if ctx.connection.in_transaction():
-                    ctx.connection.commit()
             state["current"] = None
-            reply({"ok": True, "seconds": time.perf_counter() - started, "rows": step.rows})
+            reply({"ok": True, "rows": step.rows})
 
     state["quit"] = False
     while not state["quit"]:

@@ -131,11 +131,7 @@ public final class Squasher {
             // Merges among the squashed revisions vanish into the init revision; the squash point
             // and the revisions kept must be one line.
             let point = squashed[k - 1]
-            var ancestors: Set<String> = [point.id]
-            var stack = [point.id]
-            while let id = stack.popLast() {
-                for parent in history.revision(id)?.parents ?? [] where ancestors.insert(parent).inserted { stack.append(parent) }
-            }
+            let ancestors = RevisionGraph(history.revisions).ancestors(of: point.id).union([point.id])
             if let stray = squashed.first(where: { !ancestors.contains($0.id) }) {
                 throw StrataError.usage("the squash point \(point.id) is not linear: \(stray.displayName) is not one of its ancestors (a branch joins after it); keep fewer revisions so that every squashed revision comes before the squash point")
             }

@@ -90,7 +90,8 @@ public struct StairwayVerifier {
         self.history = history
         self.scratch = scratch
         self.directoryDisplay = directoryDisplay
-        alembicHelpers = AlembicHelperPool(history: history, display: directoryDisplay)
+        // An error writing the files comes back at the first step (the pool is nil then).
+        alembicHelpers = try? AlembicHelperPool(history: history, display: directoryDisplay)
     }
 
     /// An Alembic history's helpers (the caller may start them early: `prewarm`).
@@ -341,6 +342,18 @@ public struct StairwayVerifier {
         Set(snapshot.objects.values.compactMap(\.catalog))
     }
 
+    /// The finding of a revision without a down section (an Alembic downgrade that only raises).
+    static func noDown(_ revision: Revision) -> String {
+        revision.batching == .alembic ? "irreversible by design: its downgrade() only raises" : "no down section: the revision is irreversible"
+    }
+
+    /// The finding of a down that failed, or that raised on purpose (an Alembic downgrade).
+    static func downFailed(_ error: MigrationError) -> String {
+        error.irreversible
+            ? "irreversible by design: its downgrade raises at \(error.location) (\(error.server.message)); the revision cannot be downgraded"
+            : "down failed at \(error.location): \(error.server.description)"
+    }
+
     /// The findings of a down compared with the state before its up.
     private func downFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
         changes.map { change in
@@ -586,16 +599,14 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                if !noDowns { report(.error, revision.batching == .alembic ? "irreversible by design: its downgrade() only raises" : "no down section: the revision is irreversible") }
+                if !noDowns { report(.error, Self.noDown(revision)) }
                 return true
             }
             let down: Touched
             do {
                 down = try step(session, revision, .down, known: known)
             } catch let error as MigrationError {
-                report(.error, error.irreversible
-                    ? "irreversible by design: its downgrade raises at \(error.location) (\(error.server.message)); the revision cannot be downgraded"
-                    : "down failed at \(error.location): \(error.server.description)")
+                report(.error, Self.downFailed(error))
                 return true  // the down's transaction was rolled back: the database is as after the up
             }
             let beforeDown = try apply(down)
@@ -721,7 +732,7 @@ public struct StairwayVerifier {
 
             // 2. Down, compared with the state before the up.
             guard revision.isReversible else {
-                if !noDowns { report(.error, revision.batching == .alembic ? "irreversible by design: its downgrade() only raises" : "no down section: the revision is irreversible") }
+                if !noDowns { report(.error, Self.noDown(revision)) }
                 model = modelUp
                 return true
             }
@@ -729,9 +740,7 @@ public struct StairwayVerifier {
             do {
                 downTouched = try step(session, revision, .down, known: { refs(modelUp) }).refs
             } catch let error as MigrationError {
-                report(.error, error.irreversible
-                    ? "irreversible by design: its downgrade raises at \(error.location) (\(error.server.message)); the revision cannot be downgraded"
-                    : "down failed at \(error.location): \(error.server.description)")
+                report(.error, Self.downFailed(error))
                 model = modelUp  // the down's transaction was rolled back: the database is as after the up
                 return true
             }

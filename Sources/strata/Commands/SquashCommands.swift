@@ -254,7 +254,7 @@ struct VerifyStairway: ParsableCommand {
         let directory = try workspace.migrations()
         let history = try directory.history()
         // An Alembic history's helpers start while the server and the databases are made.
-        let helpers = AlembicHelperPool(history: history, display: DisplayPath.of(directory.url))
+        let helpers = try AlembicHelperPool(history: history, display: DisplayPath.of(directory.url))
         helpers?.prewarm(StairwayVerifier.plannedJobs(revisions: history.count, jobs: jobs ?? StairwayVerifier.defaultJobs))
         let scratch = try openScratch(global, workspace.configuration)
         defer { scratch.close() }

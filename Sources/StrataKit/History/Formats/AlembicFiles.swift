@@ -95,16 +95,23 @@ public struct AlembicProject: Sendable, Hashable {
         return nil
     }
 
-    /// The Python to run: configured, else the project's `.venv`, else `python3`.
+    /// The Python to run: configured, else the project's `.venv`, else `python3` on PATH.
     public var pythonExecutable: String {
         if let python, !python.isEmpty {
-            return python.hasPrefix("/") || !python.contains("/") ? python : projectDirectory.appendingPathComponent(python).path
+            if python.hasPrefix("/") { return python }
+            return python.contains("/") ? projectDirectory.appendingPathComponent(python).path : Self.onPath(python)
         }
         for candidate in [".venv/bin/python", "venv/bin/python"] {
             let path = projectDirectory.appendingPathComponent(candidate).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        return "python3"
+        return Self.onPath("python3")
+    }
+
+    /// `name` found on PATH (posix_spawn takes a path), else `name` as it is.
+    static func onPath(_ name: String) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? name
     }
 }
 
@@ -266,7 +273,7 @@ enum AlembicFiles {
 
     /// A literal: a string, None, or a tuple or list of strings (a trailing comment allowed).
     static func literal(_ text: String, line: Int, name: String) throws(ParseError) -> [String] {
-        var chars = Array(text)
+        let chars = Array(text)
         var i = 0
         func skip() {
             while i < chars.count {
@@ -323,7 +330,6 @@ enum AlembicFiles {
         }
         skip()
         guard i == chars.count else { throw computed() }
-        chars = []
         return values
     }
 
@@ -359,25 +365,9 @@ extension FormatReader {
             revision.alembic = settings.alembic
             revision.branchLabels = parsed.branchLabels
             revision.dependsOn = parsed.dependsOn
-            if data.starts(with: Array(AlembicFiles.markerPrefix.utf8)) {
-                var marked = revision
-                Self.markInit(&marked, fileStart: Data(("-- strata:squash " + text.dropFirst(AlembicFiles.markerPrefix.count).prefix { $0 != "\n" } + "\n").utf8))
-                revision.archive = marked.archive
-                revision.squashCount = marked.squashCount
-            }
+            Self.markInit(&revision, fileStart: data.prefix(512), prefix: AlembicFiles.markerPrefix)
             revisions.append(revision)
         }
-        var seen: [String: String] = [:]
-        var unique: [Revision] = []
-        for revision in revisions {
-            if let first = seen[revision.id] {
-                errors.append(error(revision.fileName ?? "", revision.headerLines["revision"] ?? 1,
-                                    "revision id \(revision.id) is also declared by \(path(first)); Alembic refuses duplicate ids"))
-                continue
-            }
-            seen[revision.id] = revision.fileName ?? ""
-            unique.append(revision)
-        }
-        return Result(revisions: unique, errors: errors)
+        return Result(revisions: dropDuplicates(revisions, errors: &errors, what: "revision id"), errors: errors)
     }
 }

@@ -26,7 +26,7 @@ final class AlembicTree: @unchecked Sendable {
                 let name = revision.fileName ?? "\(revision.id).py"
                 try Data(revision.upSQL.utf8).write(to: versions.appendingPathComponent((name as NSString).lastPathComponent))
             }
-            try Data(AlembicHelperSource.python.utf8).write(to: helper)
+            try Data(AlembicHelper.source).write(to: helper)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw .environment("cannot write the Alembic revisions to \(directory.path): \(error.localizedDescription)")
@@ -40,13 +40,15 @@ final class AlembicTree: @unchecked Sendable {
 }
 
 /// One long-lived Python process that runs Alembic revision steps on one database, through the
-/// project's own Alembic and env.py (`scripts/alembic_helper.py`, embedded). Starting Python,
+/// project's own Alembic and env.py (`Resources/alembic_helper.py`, compiled into the binary). Starting Python,
 /// SQLAlchemy and env.py for every step is what makes Alembic stairways slow: here env.py runs
 /// once and every step after it is one request on its connection.
 final class AlembicHelper {
+    /// The helper's Python source.
+    static var source: [UInt8] { PackageResources.alembic_helper_py }
+
     struct Reply: Decodable {
         var ok: Bool
-        var seconds: Double?
         var rows: [[String?]]?
         var message: String?
         var sqlstate: String?
@@ -63,7 +65,6 @@ final class AlembicHelper {
         var up: Bool
         var record: Bool
         var capture: [String]?
-        var after: String?
     }
 
     let project: AlembicProject
@@ -79,12 +80,6 @@ final class AlembicHelper {
     private var connected = false
     private var password: String?
 
-    /// Starts the helper on `database`.
-    convenience init(project: AlembicProject, tree: AlembicTree, database: ConnectionString, display: String) throws {
-        try self.init(project: project, tree: tree, display: display)
-        try connect(database)
-    }
-
     /// Starts the helper: it imports Alembic and loads the revisions while the caller makes the
     /// database; `connect` then points it at one.
     init(project: AlembicProject, tree: AlembicTree, display: String) throws {
@@ -97,7 +92,6 @@ final class AlembicHelper {
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment["STRATA_ALEMBIC_REPLY"] = "3"
         environment["STRATA_ALEMBIC_INI"] = project.ini.path
-        environment["STRATA_ALEMBIC_CWD"] = project.projectDirectory.path
         environment["STRATA_ALEMBIC_VERSIONS"] = tree.versions.path
         environment["STRATA_ALEMBIC_X"] = Self.json(project.xArguments)
         environment["STRATA_ALEMBIC_URL_ENV"] = Self.json(project.urlEnvironment)
@@ -114,41 +108,24 @@ final class AlembicHelper {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-alembic-\(getpid())-\(UUID().uuidString.prefix(8)).log")
         let logPath = log.path
         Cleanup.register(logPath) { unlink(logPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, requestPipe[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_adddup2(&actions, replyPipe[1], 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         let python = project.pythonExecutable
-        let argv: [UnsafeMutablePointer<CChar>?] = ([python, tree.helper.path] as [String]).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let child: pid_t
+        do {
+            guard logFD >= 0 else { throw StrataError.environment("cannot create \(logPath): \(String(cString: strerror(errno)))") }
+            // From alembic.ini's directory (Alembic's `prepend_sys_path = .`); requests on stdin,
+            // replies on descriptor 3, whatever env.py prints into the log.
+            child = try Subprocess.spawn(
+                python, [tree.helper.path], environment: environment, outputFD: logFD,
+                workingDirectory: project.projectDirectory.path, inputFD: requestPipe[0], passFD: replyPipe[1])
+        } catch {
+            for fd in requestPipe + replyPipe + [logFD] where fd >= 0 { Glibc.close(fd) }
+            try? FileManager.default.removeItem(at: log)
+            throw StrataError.environment("cannot start the project's Python \(python) (\(error)); set `[alembic] python` in strata.toml to the Python whose Alembic runs this project")
         }
-        var child: pid_t = 0
-        let status = posix_spawnp(&child, python, &actions, &attributes, argv, envp)
+        Glibc.close(logFD)
         Glibc.close(requestPipe[0])
         Glibc.close(replyPipe[1])
-        guard status == 0 else {
-            Glibc.close(requestPipe[1])
-            Glibc.close(replyPipe[0])
-            try? FileManager.default.removeItem(at: log)
-            throw StrataError.environment("cannot start the project's Python \(python) (\(String(cString: strerror(status)))); set `[alembic] python` in strata.toml to the Python whose Alembic runs this project")
-        }
         pid = child
         requestFD = requestPipe[1]
         replyFD = replyPipe[0]
@@ -233,11 +210,12 @@ final class AlembicHelper {
     }
 
     /// Runs `revision` one step in `direction`: its own transaction, the version table updated when
-    /// `record`. `capture` (settings, query[, prepare]) runs inside the step's transaction.
+    /// `record`. `capture` (settings, query, statement name, PREPARE) runs inside the step's
+    /// transaction.
     @discardableResult
-    func step(_ revision: Revision, _ direction: MigrationError.Direction, record: Bool, capture: [String]? = nil, after: String? = nil) throws -> Reply {
+    func step(_ revision: Revision, _ direction: MigrationError.Direction, record: Bool, capture: [String]? = nil) throws -> Reply {
         guard !closed, connected else { throw StrataError.environment("the Alembic helper is not connected") }
-        let reply = try send(Data(Self.json(Request(rev: revision.id, up: direction == .up, record: record, capture: capture, after: after)).utf8))
+        let reply = try send(Data(Self.json(Request(rev: revision.id, up: direction == .up, record: record, capture: capture)).utf8))
         if reply.ok { return reply }
         let file = "\(display)/\(revision.fileName ?? revision.id)"
         let sectionLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
@@ -285,13 +263,13 @@ public final class AlembicHelperPool: @unchecked Sendable {
     private let lock = NSLock()
     private var ready: [AlembicHelper] = []
 
-    /// A pool for `history`, or nil when it is not an Alembic history (or its files cannot be
-    /// written: the first helper then says why).
-    public init?(history: History, display: String) {
-        guard let project = history.revisions.first(where: { $0.alembic != nil })?.alembic,
-              let tree = try? AlembicTree(history.revisions) else { return nil }
+    /// A pool for `history` (its revision files written for the helpers), or nil when it is not
+    /// an Alembic history. The one way helpers are made: the migrator's, the stairway's, `deployed
+    /// fix`'s.
+    public init?(history: History, display: String) throws {
+        guard let project = history.revisions.first(where: { $0.alembic != nil })?.alembic else { return nil }
         self.project = project
-        self.tree = tree
+        self.tree = try AlembicTree(history.revisions)
         self.display = display
     }
 
@@ -304,11 +282,18 @@ public final class AlembicHelperPool: @unchecked Sendable {
         }
     }
 
-    /// A helper connected to `database`: a waiting one, else a new one.
+    /// A helper connected to `database`: a waiting one, else a new one. A waiting one taken is
+    /// replaced at once (starting a process is cheap; its imports then run while this one
+    /// works), so the stairway's rebuilds after a finding do not wait for Python each time.
     func take(for database: ConnectionString) throws -> AlembicHelper {
         lock.lock()
         let waiting = ready.popLast()
         lock.unlock()
+        if waiting != nil, let spare = try? AlembicHelper(project: project, tree: tree, display: display) {
+            lock.lock()
+            ready.append(spare)
+            lock.unlock()
+        }
         let helper = try waiting ?? AlembicHelper(project: project, tree: tree, display: display)
         try helper.connect(database)
         return helper

@@ -54,14 +54,15 @@ public struct FormatReader {
     /// The first line of an init revision squash wrote in a tool's layout.
     static let markerPrefix = "-- strata:squash "
 
-    static func marker(archive: String, count: Int) -> String {
-        "\(markerPrefix)archive=\(archive) revisions=\(count)\n"
+    /// The marker line; `prefix` is the comment it hides in (Alembic's: `AlembicFiles.markerPrefix`).
+    static func marker(archive: String, count: Int, prefix: String = markerPrefix) -> String {
+        "\(prefix)archive=\(archive) revisions=\(count)\n"
     }
 
     /// Reads the marker from the first line of the up section's file, if it is there.
-    static func markInit(_ revision: inout Revision, fileStart: Data) {
-        guard fileStart.starts(with: Array(markerPrefix.utf8)) else { return }
-        let line = String(decoding: fileStart, as: UTF8.self).dropFirst(markerPrefix.count).prefix { $0 != "\n" }
+    static func markInit(_ revision: inout Revision, fileStart: Data, prefix: String = markerPrefix) {
+        guard fileStart.starts(with: Array(prefix.utf8)) else { return }
+        let line = String(decoding: fileStart, as: UTF8.self).dropFirst(prefix.count).prefix { $0 != "\n" }
         var fields: [String: String] = [:]
         for token in line.split(separator: " ") {
             let parts = token.split(separator: "=", maxSplits: 1)

@@ -57,8 +57,7 @@ public enum InitWriter {
             return "\"\"\"" + text + "\"\"\""
         }
         let created = k.created ?? RevisionWriter.iso8601(Date())
-        return """
-            \(AlembicFiles.markerPrefix)archive=\(archive) revisions=\(count)
+        return FormatReader.marker(archive: archive, count: count, prefix: AlembicFiles.markerPrefix) + """
             \"\"\"squash of \(count) revisions, up to \(k.id)
 
             Revision ID: \(k.id)
