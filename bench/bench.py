@@ -389,6 +389,11 @@ def note(r: Result) -> str:
         return ", ".join(f"{k} {v:.3f}" for k, v in parts if v is not None)
     if r.extra.get("sql_seconds"):
         return f"SQL part {statistics.median(r.extra['sql_seconds']):.3f} s"
+    if r.extra.get("failed_revisions") is not None:
+        return f"{r.extra['failed_revisions']} failing revisions, " \
+            f"{r.extra.get('findings')} findings"
+    if r.extra.get("sql_errors") is not None:
+        return f"{r.extra['sql_errors']} SQL errors (second ups)"
     if r.extra.get("test_call_seconds") is not None:
         return f"test call {r.extra['test_call_seconds']:.2f} s"
     if "goal_seconds" in r.extra and r.times:
@@ -858,10 +863,15 @@ def junit_call_seconds(path: str) -> float | None:
         return None
 
 
+# the stairway task's sizes from which it also checks the real-shaped history (broken downs)
+STAIRWAY_BROKEN_MIN_N = 250
+
+
 @task("stairway", "checked stairway (up, down, compare, up, compare per revision), N = 100, "
                   "300: strata verify stairway against the psql floor (up, down, up, no "
                   "comparison), pytest-alembic's test_downgrade_leaves_no_trace (N=100, once) "
-                  "and an in-process Alembic loop")
+                  "and an in-process Alembic loop; at N >= 250 also on the real-shaped history "
+                  "(~12 % broken downs) against its own floor")
 def task_stairway(ctx: Context) -> None:
     problem = ctx.strata_missing("verify", "stairway")
     venv_problem = ensure_venv()
@@ -909,6 +919,8 @@ def task_stairway(ctx: Context) -> None:
             ctx.strata_run(emb, ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"]),
                            keep_stdout=True, what="stairway")
         ctx.add(emb)
+        if n >= STAIRWAY_BROKEN_MIN_N:
+            stairway_broken(ctx, n, problem)
 
         # pytest-alembic's experimental test_downgrade_leaves_no_trace: N=100 only, one run
         if n == 100 or ctx.args.pytest_alembic_all:
@@ -937,6 +949,63 @@ def task_stairway(ctx: Context) -> None:
                 finally:
                     ctx.cluster.drop_db(db)
             ctx.add(pa)
+
+
+def stairway_broken(ctx: Context, n: int, problem: str | None) -> None:
+    """The stairway on the real-shaped history (gen_history's volatile one: ~12 % of the downs
+    leave a table, an index, a type, a function, a row or a column moved to the end behind),
+    rows suffixed " (broken downs)". strata exits 1 there by design: its findings are recorded
+    from `--format json`. The floor keeps going after the errors of the second ups (no
+    ON_ERROR_STOP) and runs each down with its second up in one transaction, so a failed second
+    up rolls the down back and the next revision starts where it should
+    (benchlib.stairway_script)."""
+    bd = " (broken downs)"
+    h = b.ensure_history(n, ctx.args.seed, volatile=True)
+    script = os.path.join(b.WORK_DIR, f"stairway_floor_n{n}_broken.sql")
+    with open(script, "w") as f:
+        f.write(b.stairway_script(b.read_history(h["strata"]), broken_downs=True))
+    floor = Result("stairway", "psql floor (up, down, up)" + bd, n)
+    strata = Result("stairway", "strata verify stairway" + bd, n)
+    single = Result("stairway", "strata verify stairway --jobs 1" + bd, n)
+    for r in (strata, single):
+        if problem:
+            r.status, r.reason = "skipped", problem
+    cmd = ctx.strata_cmd("verify", "stairway", "--migrations", h["strata"], "--format", "json",
+                         "--scratch-url", ctx.scratch_url())
+
+    def errors(db: str, p: subprocess.CompletedProcess) -> None:
+        # the second ups that fail: what the broken downs left behind is in their way (not
+        # counted: the statements after the error, ignored until the transaction ends)
+        floor.extra["sql_errors"] = sum(1 for line in p.stderr.splitlines() if "ERROR:" in line
+                                        and "current transaction is aborted" not in line)
+
+    def run(r: Result, cmd: list[str]) -> None:
+        p = ctx.strata_run(r, cmd, what="stairway (broken downs)", ok_codes=(0, 1))
+        if p is None or p.returncode not in (0, 1):
+            return
+        try:
+            report = json.loads(p.stdout)
+        except json.JSONDecodeError as e:
+            r.status, r.reason = "failed", f"exit {p.returncode}, no JSON report on stdout: {e}"
+            return
+        for key, field in (("checked", "checked"), ("failed_revisions", "failedRevisions"),
+                           ("findings", "findings"), ("warnings", "warnings")):
+            if field in report:
+                v = report[field]
+                r.extra[key] = len(v) if isinstance(v, list) else v
+        kinds = [str(f.get("kind")) for f in report.get("findings", []) if isinstance(f, dict)]
+        r.extra["findings_by_kind"] = {k: kinds.count(k) for k in sorted(set(kinds))}
+        if p.returncode == 0:
+            r.status, r.reason = "failed", "exit 0: found none of the broken downs"
+
+    for _run in range(ctx.runs):
+        ctx.timed_in_fresh_db(floor, f"sb{n}", lambda db: ctx.cluster.psql_cmd(
+            db, "-v", "ON_ERROR_STOP=0", "-f", script), errors)
+        run(strata, cmd)
+        run(single, cmd + ["--jobs", "1"])
+    ctx.add(floor)
+    ctx.add(strata)
+    ctx.add(single)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1659,6 +1728,13 @@ def ratios(results: list[Result]) -> list[dict]:
         add("stairway", n, "embedded / scratch-url", ("stairway", "strata verify stairway (embedded)", n), st)
         add("stairway", n, "--jobs 1 / floor", ("stairway", "strata verify stairway --jobs 1", n),
             ("stairway", "psql floor (up, down, up)", n))
+        bd = " (broken downs)"
+        add("stairway", n, "broken downs: strata / floor (goal <= 2)",
+            ("stairway", "strata verify stairway" + bd, n),
+            ("stairway", "psql floor (up, down, up)" + bd, n), goal=("<=", 2, ""))
+        add("stairway", n, "broken downs: strata --jobs 1 / floor (goal <= 3)",
+            ("stairway", "strata verify stairway --jobs 1" + bd, n),
+            ("stairway", "psql floor (up, down, up)" + bd, n), goal=("<=", 3, ""))
     dump = ("schema", "strata schema dump", None)
     add("schema", None, "dump / pg_dump (goal <= 1)", dump, ("schema", "pg_dump --schema-only", None))
     add("schema", None, "dump / raw queries (goal <= 1.5)", dump,

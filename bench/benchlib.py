@@ -272,13 +272,24 @@ def psql_script(revs: list[RevisionFile], direction: str = "up",
     return "".join(parts)
 
 
-def stairway_script(revs: list[RevisionFile]) -> str:
+def stairway_script(revs: list[RevisionFile], broken_downs: bool = False) -> str:
     """The stairway floor: for every revision, root first, up, down, up, each in its own
-    transaction (non-transactional revisions bare); no comparison at all."""
+    transaction (non-transactional revisions bare); no comparison at all.
+
+    `broken_downs`, for a history whose downs may leave things behind (run it without
+    ON_ERROR_STOP): a transactional revision's down and second up share one transaction, so
+    when the second up fails (a table the down left behind is still there) the down is rolled
+    back with it and the next revision starts from the state its first up left, as it does in
+    the plain history (and in strata's stairway). Separate transactions would let the errors
+    cascade: every later revision that uses what the failed up did not redo fails too."""
     parts = []
     for r in revs:
         if r.down_sql is None:
             raise ValueError(f"{r.path}: no down section")
+        if broken_downs and r.transactional:
+            parts.append("BEGIN;\n" + r.up + "COMMIT;\nBEGIN;\n" + r.down_sql + r.up
+                         + "COMMIT;\n")
+            continue
         for body in (r.up, r.down_sql, r.up):
             parts.append(body if not r.transactional else "BEGIN;\n" + body + "COMMIT;\n")
     return "".join(parts)

@@ -1309,16 +1309,110 @@ def rev_id(seed: int, i: int) -> str:
     return hashlib.sha256(f"strata-bench:{seed}:{i}".encode()).hexdigest()[:12]
 
 
-# In the volatile variant, the share of revisions whose down forgets its last statement (real
+# In the volatile variant, the share of revisions whose down leaves something behind (real
 # histories: 10-15 % of downs are broken, and nobody notices until a downgrade).
 BROKEN_DOWNS = 0.12
+
+
+# Ways a down goes wrong: each takes a revision and returns its broken down, or None when the
+# revision does not fit. Every broken down still runs without error on the state its up left
+# (the up run again after it may fail: a table or type that is still there).
+def _forget_last(r: Revision, m: Model) -> list[str] | None:
+    """The down forgets its last statement (or does nothing at all)."""
+    return r.down[:-1] if len(r.down) > 1 else ["SELECT 1;"]
+
+
+def _drop_wrong_index(r: Revision, m: Model, concurrently: bool) -> list[str] | None:
+    """DROP INDEX IF EXISTS under another name than the up gave it: the index stays."""
+    kind = "concurrent_index" if concurrently else "create_index"
+    hit = re.fullmatch(r"DROP INDEX (CONCURRENTLY )?(\w+);", r.down[0]) \
+        if r.kind == kind and len(r.down) == 1 else None
+    wrong = hit and ident(hit[2] + "_idx")
+    if not hit or wrong in m.names:
+        return None
+    return [f"DROP INDEX {hit[1] or ''}IF EXISTS {wrong};"]
+
+
+def _leave_table(r: Revision, m: Model) -> list[str] | None:
+    """The down drops the table's indexes but not the table."""
+    if r.kind != "create_table":
+        return None
+    return [s for s in r.down if not s.startswith("DROP TABLE ")] or ["SELECT 1;"]
+
+
+def _leave_type(r: Revision, m: Model) -> list[str] | None:
+    """The down drops the enum column but not its type (Alembic's drop_column does just that)."""
+    if r.kind != "enum":
+        return None
+    return [s for s in r.down if not s.startswith("DROP TYPE ")]
+
+
+def _drop_wrong_function(r: Revision, m: Model) -> list[str] | None:
+    """DROP FUNCTION IF EXISTS with no arguments, for a function that takes one: it stays."""
+    hit = re.fullmatch(r"DROP (FUNCTION|PROCEDURE) (\w+)\(.+\);", r.down[0]) \
+        if r.kind == "function" and len(r.down) == 1 else None
+    return [f"DROP {hit[1]} IF EXISTS {hit[2]}();"] if hit else None
+
+
+def _readd_column(r: Revision, m: Model) -> list[str] | None:
+    """The down restores a widened column's old type by dropping it and adding it back: at the
+    end of the table, empty, without its constraints and indexes."""
+    hit = re.fullmatch(r"ALTER TABLE (\w+) ALTER COLUMN (\w+) TYPE (.+);", r.down[0]) \
+        if r.kind == "alter_type" and len(r.down) == 1 else None
+    if not hit:
+        return None
+    return [f"ALTER TABLE {hit[1]} DROP COLUMN {hit[2]};",
+            f"ALTER TABLE {hit[1]} ADD COLUMN {hit[2]} {hit[3]};"]
+
+
+def _leave_row(r: Revision, m: Model) -> list[str] | None:
+    """The down deletes the seeded rows but one (its list of labels is one short)."""
+    hit = re.fullmatch(r"(DELETE FROM \w+ WHERE \w+ IN \()(.*)\);", r.down[-1], re.S) \
+        if r.kind == "seed" else None
+    labels = re.findall(r"'(?:[^']|'')*'", hit[2]) if hit else []
+    if len(labels) < 2:
+        return None
+    return r.down[:-1] + [hit[1] + ", ".join(labels[:-1]) + ");"]
+
+
+# each of these on one revision of a fitting kind (when the history has one), then one
+# forgotten last statement in every stretch of 1 / BROKEN_DOWNS revisions that has none yet
+BROKEN_SHAPES = {
+    "index left (concurrently)": lambda r, m: _drop_wrong_index(r, m, True),
+    "table left": _leave_table,
+    "index left": lambda r, m: _drop_wrong_index(r, m, False),
+    "type left": _leave_type,
+    "function left": _drop_wrong_function,
+    "column re-added at the end": _readd_column,
+    "row left": _leave_row,
+}
+
+
+def break_downs(revs: list[Revision], seed: int, m: Model) -> dict[int, str]:
+    """Break about BROKEN_DOWNS of the downs, spread over the history, with a random stream of
+    their own (the ups stay as they are). Returns {revision index: shape}."""
+    rng = random.Random(f"broken-downs:{seed}")
+    shapes: dict[int, str] = {}
+    for name, shape in BROKEN_SHAPES.items():
+        cands = [r.index for r in revs if r.index not in shapes and shape(r, m) is not None]
+        if cands:
+            shapes[cands[rng.randrange(len(cands))]] = name
+    k = max(1, round(len(revs) * BROKEN_DOWNS))
+    for j in range(k):
+        stretch = [r.index for r in revs[j * len(revs) // k:(j + 1) * len(revs) // k] if r.down]
+        if stretch and not any(i in shapes for i in stretch):
+            shapes[stretch[rng.randrange(len(stretch))]] = "last statement forgotten"
+    for i, name in shapes.items():
+        revs[i].down = BROKEN_SHAPES.get(name, _forget_last)(revs[i], m)
+    return shapes
 
 
 def generate(n: int, seed: int = DEFAULT_SEED, volatile: bool = False) -> list[Revision]:
     """The first n revisions of the history for `seed` (a prefix of any longer one). With
     `volatile`, the same history shaped like a real one: its seed rows take now() and
     gen_random_uuid() values, and about BROKEN_DOWNS of its downs leave something behind (the
-    ups are the same; a random stream of its own picks the broken downs)."""
+    ups are the same; break_downs picks the broken downs for the whole n, so they are not a
+    prefix of a longer history's)."""
     rng = random.Random(seed)
     m = Model(rng)
     m.volatile_seeds = volatile
@@ -1359,11 +1453,7 @@ def generate(n: int, seed: int = DEFAULT_SEED, volatile: bool = False) -> list[R
                              created.strftime("%Y-%m-%dT%H:%M:%SZ"), kind, up, down,
                              transactional))
     if volatile:
-        broken = random.Random(f"broken-downs:{seed}")
-        for r in revs:
-            if broken.random() < BROKEN_DOWNS and r.down:
-                # the down forgets its last statement, or does nothing at all
-                r.down = r.down[:-1] if len(r.down) > 1 else ["SELECT 1;"]
+        break_downs(revs, seed, m)
     return revs
 
 
