@@ -324,6 +324,83 @@ final class StairwayTests: XCTestCase {
             ("r05", "foreign data wrapper w", "options")])
     }
 
+    /// A revision whose sections run in a transaction is checked in one: a finding costs no
+    /// database built again (the job rolls back to its savepoints), and the job goes on from the
+    /// state after the up. A non-transactional revision's finding still does.
+    func testFindingsInTransactionalRevisionsBuildNothingAgain() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE t (id int);", "DROP TABLE t;"),
+            // leftover table: the second up fails
+            ("CREATE TABLE kept (id int);\nCREATE INDEX ix_kept ON kept (id);", "SELECT 1;"),
+            // leftover row, then a revision that needs the state after the up
+            ("INSERT INTO t VALUES (1);", "SELECT 1;"),
+            ("ALTER TABLE kept ADD COLUMN name text;\nINSERT INTO kept VALUES (1, 'a');", "ALTER TABLE kept DROP COLUMN name;"),
+            ("CREATE TABLE later (id int);", "DROP TABLE later;"),
+        ])
+        let history = try MigrationDirectory.load(dir).history()
+        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = 1
+        let before = verifier.scratch.handedOut
+        let report = try verifier.run()
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r04"], "\(messages)")
+        XCTAssertTrue(messages.contains("r02 leftover table public.kept remains after the downgrade of r02"), "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r02 error up failed the second time, after the down, at migrations/r02") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.t: rows differ after the downgrade of r03") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("r04 data table public.kept: rows differ after the downgrade of r04") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r05") }, "\(messages)")
+        XCTAssertEqual(verifier.scratch.handedOut - before, 1, "one database for the job, none for the findings")
+    }
+
+    /// A non-transactional revision's difference is explained in a copy of the database taken
+    /// before it, and the job goes on there: rows stamped with now() and random UUIDs before it do
+    /// not differ, and no state is built again from the ups.
+    func testNonTransactionalFindingsUseACopy() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE t (id uuid DEFAULT gen_random_uuid(), at timestamptz DEFAULT now(), n int);", "DROP TABLE t;"),
+            ("INSERT INTO t (n) SELECT g FROM generate_series(1, 5) g;", "DELETE FROM t;"),
+            // the down forgets the index: the second up fails
+            ("CREATE INDEX CONCURRENTLY ix_t_n ON t (n);", "SELECT 1;"),
+            ("CREATE TABLE later (id int);\nINSERT INTO t (n) VALUES (6);", "DROP TABLE later;\nDELETE FROM t WHERE n = 6;"),
+        ], transactional: [true, true, false, true])
+        let history = try MigrationDirectory.load(dir).history()
+        var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
+        verifier.jobs = 1
+        StairwayVerifier.copyBeforeSeparateSteps = true  // (this short history would rather build again)
+        defer { StairwayVerifier.copyBeforeSeparateSteps = nil }
+        let before = verifier.scratch.handedOut
+        let report = try verifier.run()
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r03"], "\(messages)")
+        XCTAssertEqual(messages.filter { !$0.hasPrefix("r03 error up failed the second time") },
+                       ["r03 leftover index public.ix_t_n remains after the downgrade of r03"])
+        XCTAssertEqual(verifier.scratch.handedOut - before, 2, "the job's database and one copy")
+    }
+
+    /// What only one transaction around the up, the down and the second up would break (a new
+    /// enum value used before its transaction commits, an ALTER TABLE with pending deferred trigger
+    /// events) is checked a step per transaction instead: no finding of its own.
+    func testRevisionsOneTransactionWouldBreakAreCheckedSeparately() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE t (m mood);\nCREATE TABLE p (id int PRIMARY KEY);\n"
+                + "CREATE TABLE c (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED);",
+             "DROP TABLE c;\nDROP TABLE p;\nDROP TABLE t;\nDROP TYPE mood;"),
+            // the down uses the value the up added: fine in its own transaction; the value stays
+            ("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'great';", "UPDATE t SET m = 'ok' WHERE m = 'great';"),
+            // the up's rows leave deferred checks pending on c; the down alters c
+            ("ALTER TABLE c ADD COLUMN note text;\nINSERT INTO p VALUES (1);\nINSERT INTO c VALUES (1, 'x');",
+             "DELETE FROM c;\nDELETE FROM p;\nALTER TABLE c DROP COLUMN note;"),
+            // a temporary table and a setting are gone before the next step, as after a commit
+            ("CREATE TEMP TABLE ids (id int);\nINSERT INTO ids VALUES (1);\nSET search_path = pg_temp, public;\nCREATE TABLE public.later AS SELECT * FROM ids;",
+             "DROP TABLE later;"),
+        ])
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r02"], "\(messages)")
+        XCTAssertTrue(messages.allSatisfy { $0.hasPrefix("r02 changed enum public.mood") }, "\(messages)")
+        XCTAssertEqual(report.checked, 4)
+    }
+
     /// A non-transactional step's rows are compared too (each of its statements commits on its
     /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
     func testNonTransactionalStepsCompareRows() throws {

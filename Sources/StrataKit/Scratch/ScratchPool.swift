@@ -12,6 +12,8 @@ public final class ScratchPool {
     public let installation: PostgresInstallation?
     public let serverMajor: Int
     private var made: [ConnectionString] = []
+    /// How many databases the pool has handed out (what a stairway's findings cost, in tests).
+    private(set) var handedOut = 0
     private var closed = false
     /// Guards `made` and `closed`: jobs of a stairway make and drop databases at the same time.
     private let lock = NSLock()
@@ -42,7 +44,10 @@ public final class ScratchPool {
     /// A fresh empty database.
     public func database(_ prefix: String = "strata_scratch", template: String? = nil) throws -> ConnectionString {
         let database = try server.createDatabase(prefix: prefix, template: template)
-        lock.withLock { made.append(database) }
+        lock.withLock {
+            made.append(database)
+            handedOut += 1
+        }
         return database
     }
 

@@ -10,9 +10,11 @@ import StrataSchema
 /// what it touched and those objects' fingerprints in the step's own round trip
 /// (`StepRecorder`); the verifier keeps the fingerprints of every object and compares, per
 /// revision, the touched objects before the up with after the down, and after the first up with
-/// after the second. A revision whose fingerprints differ is explained exactly: the verifier builds
-/// the state before it in a second scratch database and compares full reflections around the
-/// revision (`explain`), so every finding is a reflection diff. Elsewhere it keeps an in-memory
+/// after the second. A revision whose fingerprints differ is explained exactly, by a reflection
+/// diff, without building any state again from the ups: a revision whose sections run in a
+/// transaction is checked in one, each step after a savepoint, and rolled back to them to reflect
+/// what the steps touched (`StairwayFingerprints.swift`); before any other revision the job may
+/// copy its database, in which the difference is explained and the job goes on. Elsewhere it keeps an in-memory
 /// model of the reflected database and reflects only what each step touched (`ChangeTracker`).
 /// Either way a full comparison at the end must agree with what was tracked, so a gap in the
 /// tracking can never pass silently. Several jobs check stretches of the history at the same
@@ -111,9 +113,9 @@ public struct StairwayVerifier {
             + (flushStatistics ? "; SELECT pg_catalog.pg_stat_force_next_flush()" : "")
     }
 
-    private func file(_ revision: Revision) -> String { "\(directoryDisplay)/\(revision.fileName ?? revision.id)" }
+    func file(_ revision: Revision) -> String { "\(directoryDisplay)/\(revision.fileName ?? revision.id)" }
 
-    private final class Session {
+    final class Session {
         let database: ConnectionString
         let connection: PGConnection
         let tracker: ChangeTracker
@@ -142,6 +144,13 @@ public struct StairwayVerifier {
             connection.close()
         }
 
+        /// Takes up the recorder a copy of a recording database holds: prepares the capture.
+        func resumeRecording() throws {
+            try StepRecorder.prepareCapture(on: connection)
+            try StepRecorder.clearLog(on: connection)
+            recording = true
+        }
+
         /// Installs the recorder (when the server lets us).
         func record() throws {
             do {
@@ -155,7 +164,7 @@ public struct StairwayVerifier {
 
     /// A session on a new scratch database with revisions 0…`index` applied (none when `index`
     /// is -1), the recorder installed after them when `record`.
-    private func session(at index: Int, record: Bool) throws -> Session {
+    func session(at index: Int, record: Bool) throws -> Session {
         let database = try scratch.database("strata_stairway")
         let session: Session
         do {
@@ -180,7 +189,7 @@ public struct StairwayVerifier {
     /// What a step touched: catalog refs, and with the recorder their entries after the step.
     /// (`known`, the refs of every object the caller knows, is only needed when the catalogs are
     /// scanned: a closure, so that the other steps do not build it.)
-    private struct Touched {
+    struct Touched {
         var refs: Set<CatalogRef>
         var entries: [CatalogRef: StepRecorder.Entry?] = [:]
         /// The refs reached themselves (all their indexes are among the entries).
@@ -195,7 +204,7 @@ public struct StairwayVerifier {
     /// not transactional); returns what it touched (nothing when `track` is false). A
     /// transactional section with the recorder is one round trip: BEGIN, the section, the
     /// capture, COMMIT and the session reset.
-    private func step(
+    func step(
         _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: () -> Set<CatalogRef> = { [] }, track: Bool = true,
         retried: Bool = false
     ) throws -> Touched {
@@ -217,17 +226,7 @@ public struct StairwayVerifier {
                 guard let capture = StepRecorder.capture(in: results) else {
                     throw PostgresError(kind: .client, message: "the step's capture returned no result")
                 }
-                var touched = Touched(
-                    refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents,
-                    quiet: capture.quiet)
-                if capture.needsScan {
-                    let scanned = try session.tracker.touched(from: capture.xid, known: known())
-                    let more = try StepRecorder.entries(of: scanned, on: session.connection)
-                    touched.refs.formUnion(scanned)
-                    touched.entries.merge(more.entries) { first, _ in first }
-                    touched.wholes.formUnion(more.wholes)
-                }
-                return touched
+                return try touched(by: capture, session, known: known)
             }
             if !track {
                 for statement in revision.statements(direction) { try session.connection.execute(statement.text) }
@@ -271,10 +270,26 @@ public struct StairwayVerifier {
         }
     }
 
+    /// What a capture says a step touched; when the log may be incomplete, with the catalogs'
+    /// scan since the step's transaction began.
+    func touched(by capture: StepRecorder.Capture, _ session: Session, known: () -> Set<CatalogRef>) throws -> Touched {
+        var touched = Touched(
+            refs: Set(capture.entries.keys), entries: capture.entries, wholes: capture.wholes, dependents: capture.dependents,
+            quiet: capture.quiet)
+        if capture.needsScan {
+            let scanned = try session.tracker.touched(from: capture.xid, known: known())
+            let more = try StepRecorder.entries(of: scanned, on: session.connection)
+            touched.refs.formUnion(scanned)
+            touched.entries.merge(more.entries) { first, _ in first }
+            touched.wholes.formUnion(more.wholes)
+        }
+        return touched
+    }
+
     /// An Alembic revision's step, run by the project's Alembic in the session's helper (its own
     /// connection; the version table left alone): with the recorder, the capture runs inside the
     /// step's transaction on that connection; without it, the catalogs are scanned after it.
-    private func alembicStep(
+    func alembicStep(
         _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, known: () -> Set<CatalogRef>, track: Bool
     ) throws -> Touched {
         let helper: AlembicHelper
@@ -301,18 +316,7 @@ public struct StairwayVerifier {
                            StepRecorder.captureStatement,
                            "PREPARE \(StepRecorder.captureStatement) AS " + (try StepRecorder.captureSQL(on: session.connection))]
             let reply = try helper.step(revision, direction, record: false, capture: capture)
-            let capture0 = StepRecorder.capture(rows: reply.rows ?? [])
-            var touched = Touched(
-                refs: Set(capture0.entries.keys), entries: capture0.entries, wholes: capture0.wholes, dependents: capture0.dependents,
-                quiet: capture0.quiet)
-            if capture0.needsScan {
-                let scanned = try session.tracker.touched(from: capture0.xid, known: known())
-                let more = try StepRecorder.entries(of: scanned, on: session.connection)
-                touched.refs.formUnion(scanned)
-                touched.entries.merge(more.entries) { first, _ in first }
-                touched.wholes.formUnion(more.wholes)
-            }
-            return touched
+            return try touched(by: StepRecorder.capture(rows: reply.rows ?? []), session, known: known)
         }
         let from = try session.tracker.nextXID()
         let knownRefs = known()
@@ -321,13 +325,13 @@ public struct StairwayVerifier {
         return Touched(refs: touched.union(knownRefs.filter { $0.classID == CatalogRef.pgClass }))
     }
 
-    private func reflect(_ session: Session, scope: Set<CatalogRef>?) throws -> Snapshot {
+    func reflect(_ session: Session, scope: Set<CatalogRef>?) throws -> Snapshot {
         let options = ReflectionOptions(scope: scope.map { .objects(Array($0)) } ?? .everything, includeData: true, excludedTables: [])
         return try SchemaReflector.reflect(session.connection, options: options)
     }
 
     /// The model with the slice `partial` covers replaced by `partial`.
-    private func apply(_ partial: Snapshot, to model: Snapshot) -> Snapshot {
+    func apply(_ partial: Snapshot, to model: Snapshot) -> Snapshot {
         var updated = model
         let old = model.slice(matching: partial)
         for id in old.objects.keys { updated.remove(id) }
@@ -338,7 +342,7 @@ public struct StairwayVerifier {
         return updated
     }
 
-    private func refs(_ snapshot: Snapshot) -> Set<CatalogRef> {
+    func refs(_ snapshot: Snapshot) -> Set<CatalogRef> {
         Set(snapshot.objects.values.compactMap(\.catalog))
     }
 
@@ -355,7 +359,7 @@ public struct StairwayVerifier {
     }
 
     /// The findings of a down compared with the state before its up.
-    private func downFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
+    func downFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
         changes.map { change in
             switch change.kind {
             case .added: return (.leftover, "\(change.object) remains after the downgrade of \(revision.id)")
@@ -370,7 +374,7 @@ public struct StairwayVerifier {
     /// The findings of a second up compared with the first. Rows inserted again get new identity
     /// and serial values; only a different row count is a finding here (the down comparison checks
     /// contents exactly).
-    private func reupFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
+    func reupFindings(_ changes: [SchemaChange], _ revision: Revision) -> [(Finding.Kind, String)] {
         changes.compactMap { change in
             if change.kind == .data && change.attribute == "hash" { return nil }
             return (change.kind == .moved ? .columnOrder : .reupDiffers, "after down and up again, \(revision.id) builds something else: \(DiffText.line(change))")
@@ -378,7 +382,7 @@ public struct StairwayVerifier {
     }
 
     /// What one job found in its stretch of the history.
-    private struct Stretch {
+    struct Stretch {
         var findings: [Finding] = []
         var failed: [String] = []
         var checked = 0
@@ -388,7 +392,7 @@ public struct StairwayVerifier {
     }
 
     /// Counts the revisions every job has done, for `progress`.
-    private final class Progress: @unchecked Sendable {
+    final class Progress: @unchecked Sendable {
         private let lock = NSLock()
         private var done = 0
         private let total: Int
@@ -407,7 +411,7 @@ public struct StairwayVerifier {
 
     /// Calls `body` for each revision of `range` (it returns false to stop) with a `report` that
     /// records a finding against the revision; a revision with findings failed.
-    private func eachRevision(
+    func eachRevision(
         in range: Range<Int>, _ stretch: inout Stretch, _ progress: Progress,
         _ body: (Int, Revision, (Finding.Kind, String) -> Void) throws -> Bool
     ) throws {
@@ -530,257 +534,6 @@ public struct StairwayVerifier {
     /// Each job's times on standard error, when `STRATA_STAIRWAY_TIMING` is set.
     static let timing = ProcessInfo.processInfo.environment["STRATA_STAIRWAY_TIMING"] != nil
 
-    // MARK: - With the recorder: fingerprints, and reflections only to explain a difference
-
-    private func runFingerprinted(_ first: Session, _ range: Range<Int>, _ progress: Progress, mark: (String) -> Void) throws -> Stretch {
-        var stretch = Stretch()
-        var session = first
-        /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
-        func rebuild(at index: Int) throws -> [CatalogRef: StepRecorder.Entry] {
-            session.close()
-            scratch.drop(session.database)
-            session = try self.session(at: index, record: true)
-            return try StepRecorder.allEntries(on: session.connection)
-        }
-        var live: [CatalogRef: StepRecorder.Entry] = [:]
-        var children: [CatalogRef: Set<CatalogRef>] = [:]
-        /// Starts over from the entries of a whole database.
-        func restart(_ entries: [CatalogRef: StepRecorder.Entry]) {
-            live = entries
-            children = [:]
-            for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
-        }
-        restart(try StepRecorder.allEntries(on: session.connection))
-        mark("fingerprinted")
-        /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
-        /// returns what they replaced.
-        func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
-            var touched = step
-            // Objects that print something of a touched object that changed (a rename) change too.
-            var refresh = Set<CatalogRef>()
-            for (ref, new) in touched.entries {
-                guard let new, let old = live[ref], old.renamed(in: new) else { continue }
-                refresh.formUnion(touched.dependents[ref] ?? [])
-                refresh.formUnion(children[ref] ?? [])  // its indexes print its name and its columns'
-            }
-            if !refresh.isEmpty {
-                let more = try StepRecorder.entries(of: refresh, on: session.connection)
-                touched.entries.merge(more.entries) { first, _ in first }
-                touched.wholes.formUnion(more.wholes)
-            }
-            var entries = touched.entries
-            for ref in touched.wholes {
-                for child in children[ref] ?? [] where entries[child] == nil && !touched.quiet.contains(child) { entries[child] = .some(nil) }
-            }
-            var previous: [CatalogRef: StepRecorder.Entry?] = [:]
-            for (ref, entry) in entries {
-                let old = live[ref]
-                previous[ref] = .some(old)
-                if let owner = old?.owner { children[owner]?.remove(ref) }
-                if let owner = entry?.owner { children[owner, default: []].insert(ref) }
-                live[ref] = entry
-            }
-            return previous
-        }
-        func known() -> Set<CatalogRef> { Set(live.keys.filter { $0.classID != 0 }) }
-
-        try eachRevision(in: range, &stretch, progress) { index, revision, report in
-
-            // 1. Up.
-            let up: Touched
-            do {
-                up = try step(session, revision, .up, known: known)
-            } catch let error as MigrationError {
-                report(.error, "up failed at \(error.location): \(error.server.description)")
-                return false  // later revisions build on this one: the stairway cannot go on
-            }
-            let beforeUp = try apply(up)
-            let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
-
-            // 2. Down, compared with the state before the up.
-            guard revision.isReversible else {
-                if !noDowns { report(.error, Self.noDown(revision)) }
-                return true
-            }
-            let down: Touched
-            do {
-                down = try step(session, revision, .down, known: known)
-            } catch let error as MigrationError {
-                report(.error, Self.downFailed(error))
-                return true  // the down's transaction was rolled back: the database is as after the up
-            }
-            let beforeDown = try apply(down)
-            let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
-            let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
-            let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
-
-            // 3. Up again, compared with the first up.
-            let reup: Touched
-            do {
-                reup = try step(session, revision, .up, known: known)
-            } catch let error as MigrationError {
-                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                if downDiffers { try explain(index, down: true, reup: false).forEach { report($0.0, $0.1) } }
-                restart(try rebuild(at: index))
-                return true
-            }
-            let beforeReup = try apply(reup)
-            let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
-            let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
-                if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
-                return beforeDown[ref] ?? beforeReup[ref] ?? nil
-            }
-            let reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
-
-            if downDiffers || reupDiffers {
-                // The fingerprints say something differs: find out what, exactly, with reflections,
-                // and go on from the state the ups build.
-                try explain(index, down: downDiffers, reup: reupDiffers).forEach { report($0.0, $0.1) }
-                restart(try rebuild(at: index))
-            }
-            return true
-        }
-
-        // Backstop: what was tracked must equal the fingerprints of the whole database.
-        mark("checked")
-        let full = try StepRecorder.allEntries(on: session.connection)
-        let tracked = Set(live.values), actual = Set(full.values)
-        let trackedIdentities = Set(tracked.map(\.identity)), actualIdentities = Set(actual.map(\.identity))
-        var missed: [(String, String)] = actual.subtracting(tracked).map { ($0.identity, trackedIdentities.contains($0.identity) ? "changed" : "appeared") }
-        missed += tracked.subtracting(actual).filter { !actualIdentities.contains($0.identity) }.map { ($0.identity, "vanished") }
-        let last = history.revisions[range.lowerBound + max(0, stretch.checked - 1)].id
-        for (identity, what) in missed.sorted(by: { $0.0 < $1.0 }) {
-            stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
-                                            message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
-        }
-        session.close()
-        scratch.drop(session.database)
-        return stretch
-    }
-
-    /// Whether two states of the same objects are equal, object for object by identity (an
-    /// object dropped and created again has another OID but the same identity).
-    static func sameStates(_ a: [StepRecorder.Entry?], _ b: [StepRecorder.Entry?], rowCountsOnly: Bool = false) -> Bool {
-        func counted(_ entries: [StepRecorder.Entry?]) -> [StepRecorder.Entry: Int] {
-            var counts: [StepRecorder.Entry: Int] = [:]
-            for case var entry? in entries {
-                if rowCountsOnly, entry.identity.hasPrefix("rows of "), let colon = entry.fingerprint.firstIndex(of: ":") {
-                    entry.fingerprint = String(entry.fingerprint[..<colon])
-                }
-                counts[entry, default: 0] += 1
-            }
-            return counts
-        }
-        return counted(a) == counted(b)
-    }
-
-    /// The exact differences around revision `index`, from full reflections in a database of
-    /// its own built to the revision before: before the up against after the down (`down`), and
-    /// after the first up against after the second (`reup`).
-    private func explain(_ index: Int, down: Bool, reup: Bool) throws -> [(Finding.Kind, String)] {
-        let revision = history.revisions[index]
-        let session = try Session(try scratch.database("strata_stairway_explain"))
-        defer {
-            session.close()
-            scratch.drop(session.database)
-        }
-        for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, track: false) }
-        var findings: [(Finding.Kind, String)] = []
-        do {
-            let before = try reflect(session, scope: nil)
-            _ = try step(session, revision, .up, track: false)
-            let afterUp = try reflect(session, scope: nil)
-            _ = try step(session, revision, .down, track: false)
-            let afterDown = try reflect(session, scope: nil)
-            if down { findings += downFindings(SchemaDiff(from: before, to: afterDown).changes, revision) }
-            if reup {
-                _ = try step(session, revision, .up, track: false)
-                findings += reupFindings(SchemaDiff(from: afterUp, to: try reflect(session, scope: nil)).changes, revision)
-            }
-        } catch let error as MigrationError {
-            findings.append((.error, "\(error.direction == .up ? "up" : "down") failed at \(error.location): \(error.server.description)"))
-        }
-        return findings
-    }
-
-    // MARK: - Without the recorder: an in-memory model, scoped reflections after every step
-
-    private func runReflecting(_ first: Session, _ range: Range<Int>, _ progress: Progress) throws -> Stretch {
-        var stretch = Stretch()
-        var session = first
-        /// Builds a fresh database at position `index` (revisions 0…index applied) and reflects it.
-        func rebuild(at index: Int) throws -> Snapshot {
-            session.close()
-            scratch.drop(session.database)
-            session = try self.session(at: index, record: false)
-            return try reflect(session, scope: nil)
-        }
-        var model = try reflect(session, scope: nil)
-
-        try eachRevision(in: range, &stretch, progress) { index, revision, report in
-
-            // 1. Up.
-            let upTouched: Set<CatalogRef>
-            do {
-                upTouched = try step(session, revision, .up, known: { refs(model) }).refs
-            } catch let error as MigrationError {
-                report(.error, "up failed at \(error.location): \(error.server.description)")
-                return false  // later revisions build on this one: the stairway cannot go on
-            }
-            let afterUp = try reflect(session, scope: upTouched)
-            let modelUp = apply(afterUp, to: model)
-
-            // 2. Down, compared with the state before the up.
-            guard revision.isReversible else {
-                if !noDowns { report(.error, Self.noDown(revision)) }
-                model = modelUp
-                return true
-            }
-            let downTouched: Set<CatalogRef>
-            do {
-                downTouched = try step(session, revision, .down, known: { refs(modelUp) }).refs
-            } catch let error as MigrationError {
-                report(.error, Self.downFailed(error))
-                model = modelUp  // the down's transaction was rolled back: the database is as after the up
-                return true
-            }
-            let scopeDown = upTouched.union(downTouched)
-            let afterDown = try reflect(session, scope: scopeDown)
-            let downDiffers = downFindings(SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes, revision)
-            downDiffers.forEach { report($0.0, $0.1) }
-            let modelDown = apply(afterDown, to: modelUp)
-
-            // 3. Up again, compared with the first up.
-            let reupTouched: Set<CatalogRef>
-            do {
-                reupTouched = try step(session, revision, .up, known: { refs(modelDown) }).refs
-            } catch let error as MigrationError {
-                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                model = try rebuild(at: index)
-                return true
-            }
-            let afterReup = try reflect(session, scope: scopeDown.union(reupTouched))
-            let reupDiffers = reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision)
-            reupDiffers.forEach { report($0.0, $0.1) }
-            // After a difference, go on from the state the ups build.
-            model = downDiffers.isEmpty && reupDiffers.isEmpty ? apply(afterReup, to: modelDown) : try rebuild(at: index)
-            return true
-        }
-
-        // Backstop: the model must equal a full reflection of the database.
-        let full = try reflect(session, scope: nil)
-        var modelWithoutScope = model
-        modelWithoutScope.scope = nil
-        let missed = SchemaDiff(from: modelWithoutScope, to: full).changes
-        let last = history.revisions[range.lowerBound + max(0, stretch.checked - 1)].id
-        for change in missed {
-            stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
-                                            message: "the full comparison at the end found what the targeted snapshots missed: \(DiffText.line(change))"))
-        }
-        session.close()
-        scratch.drop(session.database)
-        return stretch
-    }
 }
 
 /// Hands a value the jobs only read to their threads.

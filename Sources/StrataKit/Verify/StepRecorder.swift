@@ -85,8 +85,23 @@ final class StepRecorder {
 
     /// Prepares `sql` as statement `name` taking `parameters` (`(oid[], oid[])`, or none) under the settings.
     private static func prepare(_ name: String, _ parameters: String = "", as sql: String, on connection: PGConnection) throws {
-        try connection.execute("BEGIN; \(settings); PREPARE \(name)\(parameters) AS \(sql); COMMIT")
+        try connection.execute(scoped("PREPARE \(name)\(parameters) AS \(sql)", on: connection))
         connection.preparedStatements.insert(name)
+    }
+
+    /// `sql` under the settings, in a transaction of its own, or inside the caller's (a stairway
+    /// step checked in one transaction) in a savepoint rolled back after it: `sql` only reads, and
+    /// the settings must not stay. (A statement prepared there stays prepared: PREPARE is not
+    /// transactional.)
+    private static func scoped(_ sql: String, on connection: PGConnection) -> String {
+        connection.inTransaction
+            ? "SAVEPOINT strata_recorder; \(settings); \(sql); ROLLBACK TO SAVEPOINT strata_recorder; RELEASE SAVEPOINT strata_recorder"
+            : "BEGIN; \(settings); \(sql); COMMIT"
+    }
+
+    /// Ends what `scoped` began after an error.
+    private static func unwind(on connection: PGConnection, inTransaction: Bool) {
+        _ = try? connection.execute(inTransaction ? "ROLLBACK TO SAVEPOINT strata_recorder; RELEASE SAVEPOINT strata_recorder" : "ROLLBACK")
     }
 
     /// Runs prepared statement `name` with `arguments` (literal SQL) in a transaction of its own under
@@ -96,14 +111,18 @@ final class StepRecorder {
         _ name: String, _ parameters: String = "", _ arguments: String = "", as sql: String, on connection: PGConnection
     ) throws -> PGResult? {
         if !connection.preparedStatements.contains(name) { try prepare(name, parameters, as: sql, on: connection) }
-        let run = "BEGIN; \(settings); EXECUTE \(name)\(arguments); COMMIT"
+        let inTransaction = connection.inTransaction
+        let run = scoped("EXECUTE \(name)\(arguments)", on: connection)
         do {
             return try connection.executeAll(run).last { $0.columnCount > 0 }
         } catch let error as PostgresError where error.sqlState == "26000" {
             // A revision ran DEALLOCATE ALL.
-            _ = try? connection.execute("ROLLBACK")
+            unwind(on: connection, inTransaction: inTransaction)
             try prepare(name, parameters, as: sql, on: connection)
             return try connection.executeAll(run).last { $0.columnCount > 0 }
+        } catch {
+            if inTransaction { unwind(on: connection, inTransaction: true) }
+            throw error
         }
     }
 

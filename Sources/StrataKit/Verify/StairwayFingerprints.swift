@@ -1,0 +1,437 @@
+import Foundation
+import StrataPostgres
+import StrataSchema
+
+/// The stairway on a server where the recorder runs (DESIGN §5): fingerprints of what each step
+/// touched, and scoped reflections only to explain a difference.
+extension StairwayVerifier {
+
+    func runFingerprinted(_ first: Session, _ range: Range<Int>, _ progress: Progress, mark: (String) -> Void) throws -> Stretch {
+        var stretch = Stretch()
+        var session = first
+        /// A fresh database with revisions 0…index applied; fingerprints of everything in it.
+        func rebuild(at index: Int) throws -> [CatalogRef: StepRecorder.Entry] {
+            session.close()
+            scratch.drop(session.database)
+            session = try self.session(at: index, record: true)
+            return try StepRecorder.allEntries(on: session.connection)
+        }
+        /// Where the time of the differences went (for `STRATA_STAIRWAY_TIMING`).
+        var spent = (explaining: 0.0, separately: 0.0)
+        var live: [CatalogRef: StepRecorder.Entry] = [:]
+        var children: [CatalogRef: Set<CatalogRef>] = [:]
+        /// Starts over from the entries of a whole database.
+        func restart(_ entries: [CatalogRef: StepRecorder.Entry]) {
+            live = entries
+            children = [:]
+            for (ref, entry) in live { if let owner = entry.owner { children[owner, default: []].insert(ref) } }
+        }
+        restart(try StepRecorder.allEntries(on: session.connection))
+        mark("fingerprinted")
+        /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
+        /// returns what they replaced.
+        func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
+            var touched = step
+            // Objects that print something of a touched object that changed (a rename) change too.
+            var refresh = Set<CatalogRef>()
+            for (ref, new) in touched.entries {
+                guard let new, let old = live[ref], old.renamed(in: new) else { continue }
+                refresh.formUnion(touched.dependents[ref] ?? [])
+                refresh.formUnion(children[ref] ?? [])  // its indexes print its name and its columns'
+            }
+            if !refresh.isEmpty {
+                let more = try StepRecorder.entries(of: refresh, on: session.connection)
+                touched.entries.merge(more.entries) { first, _ in first }
+                touched.wholes.formUnion(more.wholes)
+            }
+            var entries = touched.entries
+            for ref in touched.wholes {
+                for child in children[ref] ?? [] where entries[child] == nil && !touched.quiet.contains(child) { entries[child] = .some(nil) }
+            }
+            return put(entries)
+        }
+        /// Sets entries; returns what they replaced (`put` of that undoes it).
+        @discardableResult
+        func put(_ entries: [CatalogRef: StepRecorder.Entry?]) -> [CatalogRef: StepRecorder.Entry?] {
+            var previous: [CatalogRef: StepRecorder.Entry?] = [:]
+            for (ref, entry) in entries {
+                let old = live[ref]
+                previous[ref] = .some(old)
+                if let owner = old?.owner { children[owner]?.remove(ref) }
+                if let owner = entry?.owner { children[owner, default: []].insert(ref) }
+                live[ref] = entry
+            }
+            return previous
+        }
+        func known() -> Set<CatalogRef> { Set(live.keys.filter { $0.classID != 0 }) }
+
+        /// Checks a revision in one transaction, each step after a savepoint (`checksInOneTransaction`):
+        /// a difference is explained by rolling back to the savepoints and reflecting what the steps
+        /// touched, and the job goes on from the state after the up without building anything again.
+        /// Nil when the revision must be checked in a transaction per step after all (an error only
+        /// one transaction causes, `needsSeparateTransactions`): the database and the entries are
+        /// back to the state before the revision.
+        func inOneTransaction(_ index: Int, _ revision: Revision, _ report: (Finding.Kind, String) -> Void) throws -> Bool? {
+            let connection = session.connection
+            var replaced: [[CatalogRef: StepRecorder.Entry?]] = []  // what each applied step replaced
+            func separately() throws -> Bool? {
+                if connection.inTransaction { try connection.execute("ROLLBACK; " + session.reset) }
+                for previous in replaced.reversed() { put(previous) }
+                return nil
+            }
+            func run(_ direction: MigrationError.Direction, _ savepoint: String) throws -> Touched {
+                let touched = try savepointStep(session, revision, direction, savepoint: savepoint, known: known)
+                guard connection.inTransaction else {
+                    // The revision ended the transaction itself: build the state before it again.
+                    restart(try rebuild(at: index - 1))
+                    replaced = []
+                    throw TransactionLost()
+                }
+                return touched
+            }
+            do {
+                // 1. Up.
+                let up: Touched
+                do {
+                    up = try run(.up, "strata_up")
+                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
+                    try connection.execute("ROLLBACK; " + session.reset)
+                    report(.error, "up failed at \(error.location): \(error.server.description)")
+                    return false  // later revisions build on this one: the stairway cannot go on
+                }
+                let beforeUp = try apply(up)
+                replaced.append(beforeUp)
+                let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
+
+                // 2. Down, compared with the state before the up.
+                let down: Touched
+                do {
+                    down = try run(.down, "strata_down")
+                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_down; COMMIT; " + session.reset)
+                    report(.error, Self.downFailed(error))
+                    return true  // the database is as after the up
+                }
+                let beforeDown = try apply(down)
+                replaced.append(beforeDown)
+                let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
+                let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
+                let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
+
+                // 3. Up again, compared with the first up.
+                var reupDiffers = false, reupRan = false
+                do {
+                    let beforeReup = try apply(try run(.up, "strata_reup"))
+                    replaced.append(beforeReup)
+                    reupRan = true
+                    let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
+                    let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
+                        if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
+                        return beforeDown[ref] ?? beforeReup[ref] ?? nil
+                    }
+                    reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
+                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
+                    report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_reup")
+                }
+                guard downDiffers || reupDiffers || !reupRan else {
+                    try connection.execute("COMMIT; " + session.reset)
+                    return true
+                }
+
+                let explaining = Date()
+                defer { spent.explaining += Date().timeIntervalSince(explaining) }
+                // The fingerprints say something differs: reflect what the steps touched at each
+                // savepoint, newest first, and end at the state after the up.
+                let scope = Self.reflectionScope(of: replaced)
+                var changes: (down: [SchemaChange], reup: [SchemaChange]) = ([], [])
+                let afterReup = reupDiffers ? try reflect(session, scope: scope) : nil
+                if reupRan { try connection.execute("ROLLBACK TO SAVEPOINT strata_reup") }
+                let afterDown = downDiffers ? try reflect(session, scope: scope) : nil
+                try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
+                if let afterReup { changes.reup = SchemaDiff(from: try reflect(session, scope: scope), to: afterReup).changes }
+                for previous in replaced.dropFirst().reversed() { put(previous) }
+                replaced = [beforeUp]
+                if let afterDown {
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
+                    changes.down = SchemaDiff(from: try reflect(session, scope: scope), to: afterDown).changes
+                    put(beforeUp)
+                    replaced = []
+                    replaced.append(try apply(try run(.up, "strata_up")))
+                }
+                try connection.execute("COMMIT; " + session.reset)
+                var found = downFindings(changes.down, revision) + reupFindings(changes.reup, revision)
+                if found.isEmpty && (downDiffers || reupDiffers) {
+                    // What differs is outside what the steps touched as reflection scopes it: compare
+                    // whole databases, built again.
+                    found = try explain(index, down: downDiffers, reup: reupDiffers)
+                }
+                found.forEach { report($0.0, $0.1) }
+                return true
+            } catch let error as MigrationError where Self.needsSeparateTransactions(error.server) {
+                return try separately()
+            } catch is TransactionLost {
+                return nil
+            }
+        }
+
+        /// What copies and checks have cost so far in this job, and how many revisions differed: a
+        /// copy is taken when it costs less than what it is expected to save.
+        var costs = (copy: 0.06, copies: 0, failing: 0, started: Date(), checked: 0)
+        /// A copy of the job's database as it is now (the state before the revision about to run),
+        /// the job's session opened again; nil when the copy would cost more than it is expected to
+        /// save: without it, a difference costs building the state before the revision twice (about
+        /// a fifth of a checked revision per up before it), and a difference happens about as often
+        /// as it did so far (one in eight to start with). Never for an Alembic revision: every one is
+        /// checked a step per transaction, in the helper.
+        func copy(before revision: Revision, at index: Int) throws -> ConnectionString? {
+            guard revision.isReversible, revision.batching != .alembic, let name = session.database.database else { return nil }
+            let perRevision = costs.checked > 0 ? Date().timeIntervalSince(costs.started) / Double(costs.checked) : 0.01
+            let likelihood = Double(costs.failing + 1) / Double(costs.checked + 8)
+            guard Self.copyBeforeSeparateSteps ?? (likelihood * 2 * Double(index) * perRevision / 5 > costs.copy) else { return nil }
+            let started = Date()
+            session.close()
+            let copy = try scratch.database("strata_stairway_saved", template: name)
+            session = try Session(session.database)
+            try session.resumeRecording()
+            // (dropping it costs about half as much again)
+            costs.copy = (costs.copy * Double(costs.copies + 1) + 1.5 * Date().timeIntervalSince(started)) / Double(costs.copies + 2)
+            costs.copies += 1
+            return copy
+        }
+
+        try eachRevision(in: range, &stretch, progress) { index, revision, found in
+            var differs = false
+            func report(_ kind: Finding.Kind, _ message: String) {
+                differs = true
+                found(kind, message)
+            }
+            defer {
+                costs.checked += 1
+                if differs { costs.failing += 1 }
+            }
+            if Self.checksInOneTransaction(revision), let goOn = try inOneTransaction(index, revision, report) { return goOn }
+
+            // A step per transaction: a difference cannot be rolled back. It is explained, and the job
+            // goes on, in a copy of the database taken before the revision (else in one built again).
+            var saved = try copy(before: revision, at: index)
+            defer { if let saved { scratch.drop(saved) } }
+
+            // 1. Up.
+            let up: Touched
+            do {
+                up = try step(session, revision, .up, known: known)
+            } catch let error as MigrationError {
+                report(.error, "up failed at \(error.location): \(error.server.description)")
+                return false  // later revisions build on this one: the stairway cannot go on
+            }
+            let beforeUp = try apply(up)
+            let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
+
+            // 2. Down, compared with the state before the up.
+            guard revision.isReversible else {
+                if !noDowns { report(.error, Self.noDown(revision)) }
+                return true
+            }
+            let down: Touched
+            do {
+                down = try step(session, revision, .down, known: known)
+            } catch let error as MigrationError {
+                report(.error, Self.downFailed(error))
+                return true  // the down's transaction was rolled back: the database is as after the up
+            }
+            let beforeDown = try apply(down)
+            let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
+            let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
+            let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
+            // What the down left, to compare with the copy (the job's database moves on). The copy
+            // has the same OIDs: both reflect what the steps touched.
+            let downScope = Self.reflectionScope(of: [beforeUp, beforeDown])
+            let afterDown = downDiffers && saved != nil ? try reflect(session, scope: downScope) : nil
+
+            /// Reports what differs, exactly, from full reflections, and goes on from the state the
+            /// ups build when `rebuild` (the second up failed or built something else; else the
+            /// second up's state is what a clean revision leaves too).
+            func explain(reup beforeReup: [CatalogRef: StepRecorder.Entry?]?, rebuild again: Bool) throws {
+                let explaining = Date()
+                defer { spent.separately += Date().timeIntervalSince(explaining) }
+                guard let copy = saved else {
+                    // No copy: build the state before the revision twice.
+                    try self.explain(index, down: downDiffers, reup: beforeReup != nil).forEach { report($0.0, $0.1) }
+                    if again { restart(try rebuild(at: index)) }
+                    return
+                }
+                let reupScope = beforeReup.map { Self.reflectionScope(of: [beforeUp, beforeDown, $0]) }
+                let afterReup = try reupScope.map { try reflect(session, scope: $0) }
+                let there = try Session(copy)
+                var adopted = false
+                defer { if !adopted { there.close() } }
+                if let afterDown {
+                    downFindings(SchemaDiff(from: try reflect(there, scope: downScope), to: afterDown).changes, revision).forEach { report($0.0, $0.1) }
+                }
+                guard again else { return }  // (a second up that built something else is always built again)
+                // The up in the copy, tracked: the entries go back to the state before the revision
+                // (the copy's), and take the up's.
+                try there.resumeRecording()
+                for previous in [beforeReup ?? [:], beforeDown, beforeUp] { put(previous) }
+                let upThere = try apply(try step(there, revision, .up, known: known))
+                if let afterReup, let reupScope {
+                    let afterUp = try reflect(there, scope: reupScope.union(Self.reflectionScope(of: [upThere])))
+                    reupFindings(SchemaDiff(from: afterUp, to: afterReup).changes, revision).forEach { report($0.0, $0.1) }
+                }
+                session.close()
+                scratch.drop(session.database)
+                session = there
+                adopted = true
+                saved = nil
+            }
+
+            // 3. Up again, compared with the first up.
+            let reup: Touched
+            do {
+                reup = try step(session, revision, .up, known: known)
+            } catch let error as MigrationError {
+                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
+                try explain(reup: nil, rebuild: true)
+                return true
+            }
+            let beforeReup = try apply(reup)
+            let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
+            let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
+                if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
+                return beforeDown[ref] ?? beforeReup[ref] ?? nil
+            }
+            let reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
+            if downDiffers || reupDiffers { try explain(reup: reupDiffers ? beforeReup : nil, rebuild: reupDiffers) }
+            return true
+        }
+
+        // Backstop: what was tracked must equal the fingerprints of the whole database.
+        mark(String(format: "checked (differences: %.3f s in one transaction, %.3f s a step per transaction)", spent.explaining, spent.separately))
+        let full = try StepRecorder.allEntries(on: session.connection)
+        let tracked = Set(live.values), actual = Set(full.values)
+        let trackedIdentities = Set(tracked.map(\.identity)), actualIdentities = Set(actual.map(\.identity))
+        var missed: [(String, String)] = actual.subtracting(tracked).map { ($0.identity, trackedIdentities.contains($0.identity) ? "changed" : "appeared") }
+        missed += tracked.subtracting(actual).filter { !actualIdentities.contains($0.identity) }.map { ($0.identity, "vanished") }
+        let last = history.revisions[range.lowerBound + max(0, stretch.checked - 1)].id
+        for (identity, what) in missed.sorted(by: { $0.0 < $1.0 }) {
+            stretch.findings.append(Finding(revision: last, file: nil, kind: .backstop,
+                                            message: "the full comparison at the end found what the per-step tracking missed: \(identity) \(what)"))
+        }
+        session.close()
+        scratch.drop(session.database)
+        return stretch
+    }
+
+    /// Tests set this to take (true) or skip (false) the copy before every revision checked a step
+    /// per transaction, whatever it costs.
+    nonisolated(unsafe) static var copyBeforeSeparateSteps: Bool?
+
+    /// The scope that reflects what steps touched (their entries' refs; a table's contents, class
+    /// 0, as the table).
+    static func reflectionScope(of steps: [[CatalogRef: StepRecorder.Entry?]]) -> Set<CatalogRef> {
+        Set(steps.flatMap(\.keys).map { $0.classID == 0 ? CatalogRef.relation($0.objectID) : $0 })
+    }
+
+    /// Whether the stairway checks `revision` in one transaction (`inOneTransaction`): both its
+    /// sections run in a transaction and leave transaction control to the runner. Otherwise every
+    /// step commits, and a difference makes the job build the state after the up again.
+    static func checksInOneTransaction(_ revision: Revision) -> Bool {
+        guard revision.batching != .alembic, revision.isReversible, revision.isTransactional(.up), revision.isTransactional(.down) else {
+            return false
+        }
+        return ![revision.upSQL, revision.downSQL ?? ""].contains { sql in
+            SQLScanner(sql).statements().contains { Revision.controlsTransaction($0.text) }
+        }
+    }
+
+    /// Errors that one transaction around the up, the down and the second up can cause where a
+    /// transaction per step would not: a new enum value used in the transaction that added it
+    /// (55P04), pending trigger events of deferred constraints (55006), a statement that refuses a
+    /// transaction block or a subtransaction (class 25, 0A000, 2D000, 3B), a prepared statement
+    /// the revision deallocated (26000). The revision is then checked a step per transaction.
+    static func needsSeparateTransactions(_ error: PostgresError) -> Bool {
+        guard let state = error.sqlState else { return false }
+        return ["55P04", "55006", "0A000", "26000", "2D000"].contains(state) || state.hasPrefix("25") || state.hasPrefix("3B")
+    }
+
+    /// The revision's SQL ended the transaction the stairway checks it in.
+    struct TransactionLost: Error {}
+
+    /// One step of a revision checked in one transaction: BEGIN (for the first), a savepoint, the
+    /// section, the capture and a reset of the session's settings that keeps the transaction open,
+    /// in one round trip. A server error throws the step's `MigrationError`; the caller rolls back.
+    func savepointStep(
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, savepoint: String, known: () -> Set<CatalogRef>
+    ) throws -> Touched {
+        let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
+        let prefix = (session.connection.inTransaction ? "" : "BEGIN; ") + "SAVEPOINT \(savepoint);\n"
+        let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
+        let results: [PGResult]
+        do {
+            results = try session.connection.executeAll(
+                body + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
+        } catch var error as PostgresError where error.kind == .server {
+            if let position = error.position { error.position = max(1, position - prefix.count) }
+            let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
+            let location = SourceLocation.of(
+                position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
+            throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
+        }
+        guard let capture = StepRecorder.capture(in: results) else {
+            throw PostgresError(kind: .client, message: "the step's capture returned no result")
+        }
+        return try touched(by: capture, session, known: known)
+    }
+
+    /// The session reset between the steps of one transaction: what a step set (also with SET
+    /// LOCAL), its temporary tables and its cursors are gone before the next, as after a COMMIT and
+    /// the runner's reset.
+    static let transactionReset = "RESET ALL; SET jit = off; RESET SESSION AUTHORIZATION; DISCARD TEMP; CLOSE ALL"
+
+    /// Whether two states of the same objects are equal, object for object by identity (an
+    /// object dropped and created again has another OID but the same identity).
+    static func sameStates(_ a: [StepRecorder.Entry?], _ b: [StepRecorder.Entry?], rowCountsOnly: Bool = false) -> Bool {
+        func counted(_ entries: [StepRecorder.Entry?]) -> [StepRecorder.Entry: Int] {
+            var counts: [StepRecorder.Entry: Int] = [:]
+            for case var entry? in entries {
+                if rowCountsOnly, entry.identity.hasPrefix("rows of "), let colon = entry.fingerprint.firstIndex(of: ":") {
+                    entry.fingerprint = String(entry.fingerprint[..<colon])
+                }
+                counts[entry, default: 0] += 1
+            }
+            return counts
+        }
+        return counted(a) == counted(b)
+    }
+
+    /// The exact differences around revision `index`, from full reflections in a database of
+    /// its own built to the revision before: before the up against after the down (`down`), and
+    /// after the first up against after the second (`reup`).
+    func explain(_ index: Int, down: Bool, reup: Bool) throws -> [(Finding.Kind, String)] {
+        let revision = history.revisions[index]
+        let session = try Session(try scratch.database("strata_stairway_explain"))
+        defer {
+            session.close()
+            scratch.drop(session.database)
+        }
+        for earlier in history.revisions[0..<index] { _ = try step(session, earlier, .up, track: false) }
+        var findings: [(Finding.Kind, String)] = []
+        do {
+            let before = try reflect(session, scope: nil)
+            _ = try step(session, revision, .up, track: false)
+            let afterUp = try reflect(session, scope: nil)
+            _ = try step(session, revision, .down, track: false)
+            let afterDown = try reflect(session, scope: nil)
+            if down { findings += downFindings(SchemaDiff(from: before, to: afterDown).changes, revision) }
+            if reup {
+                _ = try step(session, revision, .up, track: false)
+                findings += reupFindings(SchemaDiff(from: afterUp, to: try reflect(session, scope: nil)).changes, revision)
+            }
+        } catch let error as MigrationError {
+            findings.append((.error, "\(error.direction == .up ? "up" : "down") failed at \(error.location): \(error.server.description)"))
+        }
+        return findings
+    }
+
+}
