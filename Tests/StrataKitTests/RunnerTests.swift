@@ -95,6 +95,24 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(try PGConnection(database).query("SELECT count(*) FROM t")[0, 0], "0")
     }
 
+    /// In a non-transactional revision, a failing statement that is not the first is reported at
+    /// its own line, with or without a position from the server.
+    func testNonTransactionalFailureIsLocatedInItsStatement() throws {
+        for (failing, state) in [("INSERT INTO no_such_table VALUES (1);", "42P01"), ("INSERT INTO a VALUES (NULL);", "23502")] {
+            let database = try freshDatabase(self)
+            let dir = try makeHistory(self, [
+                ("CREATE TABLE a (id int NOT NULL);", "DROP TABLE a;"),
+                ("CREATE INDEX CONCURRENTLY ix_a ON a (id);\nINSERT INTO a VALUES (1);\n\n\(failing)", "DROP INDEX CONCURRENTLY ix_a;"),
+            ], transactional: [true, false])
+            XCTAssertThrowsError(try migrator(dir, database).upgrade()) { error in
+                guard let failure = error as? MigrationError else { return XCTFail("\(error)") }
+                XCTAssertEqual(failure.server.sqlState, state)
+                XCTAssertEqual(failure.location, "migrations/r02_rev.sql:10", "the line of \(failing)")
+                XCTAssertTrue(failure.outcome.contains("Statements 1–2"), failure.outcome)
+            }
+        }
+    }
+
     func testSingleTransactionRollsBackTheWholeRun() throws {
         let database = try freshDatabase(self)
         let dir = try makeHistory(self, [("CREATE TABLE a (id int);", "DROP TABLE a;"), ("CREATE TABLE b (id int);", "DROP TABLE b;"), ("SELECT 1/0;", "SELECT 1;")])

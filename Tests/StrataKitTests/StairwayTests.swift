@@ -401,6 +401,31 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(report.checked, 4)
     }
 
+    /// A down that fails on a statement that is not its first is reported at that statement's
+    /// line: in a non-transactional revision (run statement by statement) with or without a
+    /// position from the server, and in a transactional one without a position (found by running
+    /// the section again statement by statement, rolled back). The revisions after it are checked
+    /// on the state the ups build.
+    func testFailingStatementsAreLocatedOnTheirOwnLine() throws {
+        let cases: [(down: String, transactional: Bool, line: Int, state: String)] = [
+            ("DROP INDEX CONCURRENTLY ix_a;\nDELETE FROM a;\nINSERT INTO no_such_table VALUES (1);", false, 13, "42P01"),
+            ("DROP INDEX CONCURRENTLY ix_a;\nDELETE FROM a;\nINSERT INTO a VALUES (NULL);", false, 13, "23502"),
+            ("DELETE FROM a;\nINSERT INTO a VALUES (NULL);\nDROP INDEX ix_a;", true, 11, "23502"),
+        ]
+        for (down, transactional, line, state) in cases {
+            let dir = try makeHistory(self, [
+                ("CREATE TABLE a (id int NOT NULL);", "DROP TABLE a;"),
+                (transactional ? "CREATE INDEX ix_a ON a (id);\nINSERT INTO a VALUES (1);" : "CREATE INDEX CONCURRENTLY ix_a ON a (id);\nINSERT INTO a VALUES (1);", down),
+                ("CREATE TABLE later (id int);", "DROP TABLE later;"),
+            ], transactional: [true, transactional, true])
+            let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+            let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+            XCTAssertEqual(report.failedRevisions, ["r02"], "\(messages)")
+            XCTAssertEqual(messages.count, 1, "\(messages)")
+            XCTAssertTrue(messages[0].hasPrefix("r02 error down failed at migrations/r02_rev.sql:\(line): ERROR \(state)"), "\(messages)")
+        }
+    }
+
     /// A non-transactional step's rows are compared too (each of its statements commits on its
     /// own, so there are no per-transaction statistics: every table's contents are fingerprinted).
     func testNonTransactionalStepsCompareRows() throws {

@@ -282,16 +282,12 @@ public struct DeployedDatabases {
         }
         for revision in plan.replay where format != .alembic {
             let record = recordStatements(revision).map { $0 + ";\n" }.joined()
+            let executor = RevisionExecutor(connection: connection, directoryDisplay: "archive")
             do {
-                if revision.isTransactional(.up) {
-                    try connection.execute("BEGIN;\n" + revision.upSQL + "\n;\n" + record + "COMMIT")
-                } else {
-                    for statement in revision.statements(.up) { try connection.execute(statement.text) }
-                    try connection.execute("BEGIN;\n" + record + "COMMIT")
-                }
-                try connection.execute(Migrator.resetSession)
+                try executor.apply(revision, .up, record: record)
+            } catch let failure as RevisionExecutor.Failure {
+                throw StrataError.usage("replaying \(revision.displayName) from the archive failed at \(executor.location(of: failure, revision, .up)): \(failure.server.description); the revisions before it stay applied and recorded; nothing else was changed")
             } catch {
-                _ = try? connection.execute("ROLLBACK")
                 throw StrataError.usage("replaying \(revision.displayName) from the archive failed: \(error); the revisions before it stay applied and recorded; nothing else was changed")
             }
         }

@@ -117,7 +117,7 @@ extension Migrator {
             try connection.execute("SAVEPOINT strata_dry_run")
             let t0 = Date()
             do {
-                try execute(revision, direction: .up)
+                try executor.runWhole(revision, .up)
                 // Deferred constraints would only fire at COMMIT, which never comes: fire them now.
                 try connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 let ms = Date().timeIntervalSince(t0) * 1000
@@ -134,20 +134,19 @@ extension Migrator {
                 }
                 taken.sort { $0.relation < $1.relation }
                 try connection.execute("RELEASE SAVEPOINT strata_dry_run")
-                try connection.execute(Self.resetSessionInTransaction)
+                try connection.execute(RevisionExecutor.resetSession())
                 entries.append(.init(revision: revision.id, message: revision.message, status: .ok, milliseconds: ms, locks: taken, newRelations: created, error: nil))
-            } catch let error as PostgresError {
+            } catch {
+                let failure = error as? RevisionExecutor.Failure ?? (error as? PostgresError).map { RevisionExecutor.Failure(server: $0) }
+                guard let failure, failure.server.kind == .server else { throw error }
                 _ = try? connection.execute("ROLLBACK TO SAVEPOINT strata_dry_run")
-                let (sql, firstLine) = (revision.upSQL, revision.upLine)
-                let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.fileName ?? revision.id)")
+                let location = executor.location(of: failure, revision, .up)
                 entries.append(.init(revision: revision.id, message: revision.message, status: .failed, milliseconds: Date().timeIntervalSince(t0) * 1000, locks: [], newRelations: 0,
-                                     error: "\(location): \(error.description)"))
+                                     error: "\(location): \(failure.server.description)"))
                 failed = true
             }
         }
         return DryRunReport(entries: entries, from: state.current?.id, to: pending.last?.id, rolledBack: true)
     }
 
-    /// What resets the session inside the dry run's transaction (DISCARD/DEALLOCATE are fine there, UNLISTEN too).
-    static let resetSessionInTransaction = "RESET ALL; RESET SESSION AUTHORIZATION; DEALLOCATE ALL; CLOSE ALL"
 }

@@ -63,7 +63,7 @@ public final class Migrator {
 
     /// Statements that put the session back to how it was after connecting: nothing a revision
     /// `SET`s (search_path, role, timeouts it changed …) leaks into the next one.
-    static let resetSession = "RESET ALL; RESET SESSION AUTHORIZATION; DISCARD TEMP; DEALLOCATE ALL; CLOSE ALL; UNLISTEN *"
+    static let resetSession = RevisionExecutor.resetSession()
 
     public init(connection: PGConnection, history: History, options: MigrateOptions = .init(), directoryDisplay: String = "migrations") throws {
         self.connection = connection
@@ -300,7 +300,7 @@ public final class Migrator {
                 let prefix = inBatch ? "" : "BEGIN;\n"
                 if !inBatch { inBatch = options.singleTransaction }
                 do {
-                    try execute(revision, direction: direction, prefix: prefix)
+                    try executor.runWhole(revision, direction, prefix: prefix)
                     try bookkeep(revision, direction, since: t0)
                     // A deferred constraint fails at COMMIT: still this revision's error.
                     try connection.execute(options.singleTransaction ? Self.resetSession : "COMMIT; " + Self.resetSession)
@@ -361,55 +361,37 @@ public final class Migrator {
         }
     }
 
-    private func body(_ revision: Revision, _ direction: MigrationError.Direction) -> (sql: String, firstLine: Int) {
-        direction == .up ? (revision.upSQL, revision.upLine) : (revision.downSQL ?? "", revision.downLine ?? revision.upLine)
-    }
-
-    /// A transactional revision's section as one simple query.
-    func execute(_ revision: Revision, direction: MigrationError.Direction, prefix: String = "") throws {
-        let (sql, _) = body(revision, direction)
-        guard SQLScanner(sql).hasCode else {
-            if !prefix.isEmpty { try connection.execute(prefix) }
-            return
-        }
-        do {
-            try connection.execute(prefix + sql)
-        } catch var error as PostgresError {
-            // Positions count from the start of what was sent: make them relative to the section.
-            if let position = error.position { error.position = max(1, position - prefix.count) }
-            throw error
-        }
-    }
+    /// Runs revisions' sections (also for the dry run).
+    var executor: RevisionExecutor { RevisionExecutor(connection: connection, directoryDisplay: directoryDisplay) }
 
     /// A non-transactional revision: one statement at a time, outside any transaction.
     private func executeStatementByStatement(_ revision: Revision, direction: MigrationError.Direction) throws {
-        let (_, firstLine) = body(revision, direction)
-        let statements = revision.statements(direction)
-        for (index, statement) in statements.enumerated() {
-            do {
-                try connection.execute(statement.text)
-            } catch let error as PostgresError {
-                let location = SourceLocation.of(position: error.position, in: statement.text, firstLine: firstLine + statement.line, file: file(revision, direction))
-                let outcome = index == 0
-                    ? "Nothing of this revision was applied (it is non-transactional); the version table is unchanged."
-                    : "Statements 1–\(index) of this non-transactional revision stayed applied (they cannot be rolled back); the version table does not record the revision. Make its statements idempotent (IF NOT EXISTS) or undo them, then run again."
-                throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: outcome)
-            }
+        do {
+            try executor.runStatements(revision, direction)
+        } catch let failure as RevisionExecutor.Failure {
+            let index = failure.statement?.index ?? 0
+            let outcome = index == 0
+                ? "Nothing of this revision was applied (it is non-transactional); the version table is unchanged."
+                : "Statements 1–\(index) of this non-transactional revision stayed applied (they cannot be rolled back); the version table does not record the revision. Make its statements idempotent (IF NOT EXISTS) or undo them, then run again."
+            throw MigrationError(
+                revision: revision.id, direction: direction, location: executor.location(of: failure, revision, direction), server: failure.server, outcome: outcome)
         }
     }
 
-    /// Turns a server error into a `MigrationError` naming file and line. When the server gave no
-    /// position (constraint violations, say), the revision is replayed statement by statement in
-    /// a transaction that is rolled back, to find the statement that fails.
+    /// Turns a server error into a `MigrationError` naming file and line (`RevisionExecutor.location`:
+    /// without a position, the revision runs again statement by statement in a transaction rolled
+    /// back, to find the statement that fails).
     private func annotate(_ error: Error, revision: Revision, direction: MigrationError.Direction, applied: [RunReport.Step], batch: Bool) -> Error {
-        guard let server = error as? PostgresError, server.kind == .server else { return error }
-        let (sql, firstLine) = body(revision, direction)
-        var location = "\(file(revision, direction)):\(firstLine)"
-        if let position = server.position {
-            location = SourceLocation.of(position: position, in: sql, firstLine: firstLine, file: file(revision, direction))
-        } else if let line = locateFailingStatement(sql, sqlState: server.sqlState) {
-            location = "\(file(revision, direction)):\(firstLine + line)"
+        let failure: RevisionExecutor.Failure
+        if let sectionFailure = error as? RevisionExecutor.Failure {
+            failure = sectionFailure
+        } else if let server = error as? PostgresError, server.kind == .server {
+            failure = RevisionExecutor.Failure(server: server)  // (at COMMIT: a deferred constraint)
+        } else {
+            return error
         }
+        let server = failure.server
+        let location = executor.location(of: failure, revision, direction)
         let current = batch ? (applied.first.map { _ in "the revision before this run" } ?? "unchanged") : (applied.last?.revision.id ?? "unchanged")
         let outcome = batch
             ? "The whole run was one transaction and was rolled back: the database and its version table are as before the run."
@@ -417,21 +399,4 @@ public final class Migrator {
         return MigrationError(revision: revision.id, direction: direction, location: location, server: server, outcome: outcome)
     }
 
-    private func locateFailingStatement(_ sql: String, sqlState: String?) -> Int? {
-        guard sqlState != "57014", !connection.isBroken else { return nil }  // never replay a cancelled statement
-        var line: Int?
-        do {
-            try connection.execute("BEGIN")
-            for statement in SQLScanner(sql).statements() {
-                do {
-                    try connection.execute(statement.text)
-                } catch let error as PostgresError {
-                    if error.sqlState == sqlState { line = statement.line }
-                    break
-                }
-            }
-        } catch {}
-        _ = try? connection.execute("ROLLBACK")
-        return line
-    }
 }

@@ -238,7 +238,10 @@ extension StairwayVerifier {
                 down = try step(session, revision, .down, known: known)
             } catch let error as MigrationError {
                 report(.error, Self.downFailed(error))
-                return true  // the down's transaction was rolled back: the database is as after the up
+                // A transactional down was rolled back: the database is as after the up. A
+                // non-transactional one may have kept its first statements: build that state again.
+                if !revision.isTransactional(.down) { restart(try rebuild(at: index)) }
+                return true
             }
             let beforeDown = try apply(down)
             let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
@@ -364,19 +367,21 @@ extension StairwayVerifier {
     func savepointStep(
         _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, savepoint: String, known: () -> Set<CatalogRef>
     ) throws -> Touched {
-        let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
+        let executor = RevisionExecutor(connection: session.connection, directoryDisplay: directoryDisplay)
         let prefix = (session.connection.inTransaction ? "" : "BEGIN; ") + "SAVEPOINT \(savepoint);\n"
-        let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
         let results: [PGResult]
         do {
-            results = try session.connection.executeAll(
-                body + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
-        } catch var error as PostgresError where error.kind == .server {
-            if let position = error.position { error.position = max(1, position - prefix.count) }
-            let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
-            let location = SourceLocation.of(
-                position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
-            throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
+            results = try executor.runWhole(
+                revision, direction, prefix: prefix, suffix: StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
+        } catch let failure as RevisionExecutor.Failure {
+            // Located on the state before the step (an error without a position runs the section
+            // again there); the caller rolls back further as it needs.
+            var location = executor.file(revision, direction)
+            if !Self.needsSeparateTransactions(failure.server) {
+                _ = try? session.connection.execute("ROLLBACK TO SAVEPOINT \(savepoint)")
+                location = executor.location(of: failure, revision, direction)
+            }
+            throw MigrationError(revision: revision.id, direction: direction, location: location, server: failure.server, outcome: "")
         }
         guard let capture = StepRecorder.capture(in: results) else {
             throw PostgresError(kind: .client, message: "the step's capture returned no result")
@@ -387,7 +392,7 @@ extension StairwayVerifier {
     /// The session reset between the steps of one transaction: what a step set (also with SET
     /// LOCAL), its temporary tables and its cursors are gone before the next, as after a COMMIT and
     /// the runner's reset.
-    static let transactionReset = "RESET ALL; SET jit = off; RESET SESSION AUTHORIZATION; DISCARD TEMP; CLOSE ALL"
+    static let transactionReset = RevisionExecutor.resetSession(keepingPrepared: true) + "; SET jit = off"
 
     /// Whether two states of the same objects are equal, object for object by identity (an
     /// object dropped and created again has another OID but the same identity).

@@ -109,7 +109,7 @@ public struct StairwayVerifier {
     /// schema), with JIT off (compiling the capture's plan would cost more than running it), and the
     /// per-transaction statistics flushed so that the next step's count only that step.
     static func resetSession(flushStatistics: Bool) -> String {
-        "RESET ALL; SET jit = off; RESET SESSION AUTHORIZATION; DISCARD TEMP; CLOSE ALL; UNLISTEN *"
+        RevisionExecutor.resetSession(keepingPrepared: true) + "; SET jit = off"
             + (flushStatistics ? "; SELECT pg_catalog.pg_stat_force_next_flush()" : "")
     }
 
@@ -209,10 +209,7 @@ public struct StairwayVerifier {
         retried: Bool = false
     ) throws -> Touched {
         if revision.batching == .alembic { return try alembicStep(session, revision, direction, known: known, track: track) }
-        let sql = direction == .up ? revision.upSQL : (revision.downSQL ?? "")
-        let firstLine = direction == .up ? revision.upLine : (revision.downLine ?? revision.upLine)
-        let prefix = "BEGIN;\n"
-        let body = SQLScanner(sql).hasCode ? prefix + sql + "\n;" : prefix
+        let executor = RevisionExecutor(connection: session.connection, directoryDisplay: directoryDisplay)
         let transactional = revision.isTransactional(direction)  // scans a whole-file section: once per step
         // A section that runs DEALLOCATE ALL takes the prepared capture with it: then the capture
         // is sent whole, and prepared again for the next steps.
@@ -220,8 +217,8 @@ public struct StairwayVerifier {
         defer { if retried { try? StepRecorder.prepareCapture(on: session.connection) } }
         do {
             if transactional && (session.recording || !track) {
-                let results = try session.connection.executeAll(
-                    body + (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
+                let results = try executor.runWhole(
+                    revision, direction, prefix: "BEGIN;\n", suffix: (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
                 guard track else { return Touched(refs: []) }
                 guard let capture = StepRecorder.capture(in: results) else {
                     throw PostgresError(kind: .client, message: "the step's capture returned no result")
@@ -229,7 +226,7 @@ public struct StairwayVerifier {
                 return try touched(by: capture, session, known: known)
             }
             if !track {
-                for statement in revision.statements(direction) { try session.connection.execute(statement.text) }
+                try executor.runStatements(revision, direction)
                 try session.connection.execute(session.reset)
                 return Touched(refs: [])
             }
@@ -237,11 +234,10 @@ public struct StairwayVerifier {
             let knownRefs = known()
             var written = Set<CatalogRef>()
             if transactional {
-                let results = try session.connection.executeAll(
-                    body + ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
+                let results = try executor.runWhole(revision, direction, prefix: "BEGIN;\n", suffix: ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
                 written = ChangeTracker.writtenTables(in: results)
             } else {
-                for statement in revision.statements(direction) { try session.connection.execute(statement.text) }
+                try executor.runStatements(revision, direction)
                 try session.connection.execute(session.reset)
                 if session.recording { try StepRecorder.clearLog(on: session.connection) }
                 written = Set(knownRefs.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
@@ -254,19 +250,18 @@ public struct StairwayVerifier {
             let refs = touched.union(written.map { CatalogRef(classID: 0, objectID: $0.objectID) })
             let more = try StepRecorder.entries(of: refs, on: session.connection)
             return Touched(refs: refs, entries: more.entries, wholes: more.wholes)
-        } catch let error as PostgresError
-            where error.sqlState == "26000" && error.message.contains(StepRecorder.captureStatement) && session.recording && !retried
+        } catch let failure as RevisionExecutor.Failure
+            where failure.server.sqlState == "26000" && failure.server.message.contains(StepRecorder.captureStatement) && session.recording && !retried
         {
             // The section ran DEALLOCATE ALL: its transaction was rolled back; run it again.
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)
             return try step(session, revision, direction, known: known, track: track, retried: true)
-        } catch var error as PostgresError {
+        } catch let failure as RevisionExecutor.Failure {
             _ = try? session.connection.execute("ROLLBACK")
             _ = try? session.connection.execute(session.reset)
-            if transactional, let position = error.position { error.position = max(1, position - prefix.count) }
-            let location = SourceLocation.of(position: error.position, in: sql, firstLine: firstLine, file: "\(directoryDisplay)/\(revision.file(direction) ?? revision.id)")
-            throw MigrationError(revision: revision.id, direction: direction, location: location, server: error, outcome: "")
+            throw MigrationError(
+                revision: revision.id, direction: direction, location: executor.location(of: failure, revision, direction), server: failure.server, outcome: "")
         }
     }
 

@@ -175,7 +175,7 @@ struct Current: ParsableCommand {
         var line = describe(state.current)
         if let behind = state.behind {
             line = "\(behind.appliedID) (behind the squash point of init revision \(behind.initRevision.id): run `strata upgrade --from-archive`)"
-        } else if let current = state.current {
+        } else if state.current != nil {
             let pending = context.history.count - 1 - state.position
             line += pending == 0 ? " (head)" : " (\(pending) pending)"
         } else if !context.history.isEmpty {
