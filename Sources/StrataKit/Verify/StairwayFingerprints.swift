@@ -71,15 +71,10 @@ extension StairwayVerifier {
         /// Nil when the revision must be checked in a transaction per step after all (an error only
         /// one transaction causes, `needsSeparateTransactions`): the database and the entries are
         /// back to the state before the revision.
-        func inOneTransaction(_ index: Int, _ revision: Revision, _ report: (Finding.Kind, String) -> Void) throws -> Bool? {
+        func inOneTransaction(_ index: Int, _ revision: Revision, _ report: @escaping (Finding.Kind, String) -> Void) throws -> Bool? {
             let connection = session.connection
-            var replaced: [[CatalogRef: StepRecorder.Entry?]] = []  // what each applied step replaced
-            func separately() throws -> Bool? {
-                if connection.inTransaction { try connection.execute("ROLLBACK; " + session.reset) }
-                for previous in replaced.reversed() { put(previous) }
-                return nil
-            }
-            func run(_ direction: MigrationError.Direction, _ savepoint: String) throws -> Touched {
+            var replaced: [Previous] = []  // what each applied step replaced
+            func run(_ direction: MigrationError.Direction, _ savepoint: String) throws -> Previous {
                 let touched = try savepointStep(session, revision, direction, savepoint: savepoint, known: known)
                 guard connection.inTransaction else {
                     // The revision ended the transaction itself: build the state before it again.
@@ -87,62 +82,20 @@ extension StairwayVerifier {
                     replaced = []
                     throw TransactionLost()
                 }
-                return touched
+                let previous = try apply(touched)
+                replaced.append(previous)
+                return previous
             }
-            do {
-                // 1. Up.
-                let up: Touched
-                do {
-                    up = try run(.up, "strata_up")
-                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
-                    try connection.execute("ROLLBACK; " + session.reset)
-                    report(.error, "up failed at \(error.location): \(error.server.description)")
-                    return false  // later revisions build on this one: the stairway cannot go on
-                }
-                let beforeUp = try apply(up)
-                replaced.append(beforeUp)
-                let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
-
-                // 2. Down, compared with the state before the up.
-                let down: Touched
-                do {
-                    down = try run(.down, "strata_down")
-                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
-                    try connection.execute("ROLLBACK TO SAVEPOINT strata_down; COMMIT; " + session.reset)
-                    report(.error, Self.downFailed(error))
-                    return true  // the database is as after the up
-                }
-                let beforeDown = try apply(down)
-                replaced.append(beforeDown)
-                let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
-                let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
-                let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
-
-                // 3. Up again, compared with the first up.
-                var reupDiffers = false, reupRan = false
-                do {
-                    let beforeReup = try apply(try run(.up, "strata_reup"))
-                    replaced.append(beforeReup)
-                    reupRan = true
-                    let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
-                    let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
-                        if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
-                        return beforeDown[ref] ?? beforeReup[ref] ?? nil
-                    }
-                    reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
-                } catch let error as MigrationError where !Self.needsSeparateTransactions(error.server) {
-                    report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                    try connection.execute("ROLLBACK TO SAVEPOINT strata_reup")
-                }
+            /// Explains what differs from scoped reflections at the savepoints, newest first, and
+            /// commits the state after the up.
+            func settle(down downDiffers: Bool, reup reupDiffers: Bool, reupRan: Bool) throws {
                 guard downDiffers || reupDiffers || !reupRan else {
                     try connection.execute("COMMIT; " + session.reset)
-                    return true
+                    return
                 }
-
                 let explaining = Date()
                 defer { spent.explaining += Date().timeIntervalSince(explaining) }
-                // The fingerprints say something differs: reflect what the steps touched at each
-                // savepoint, newest first, and end at the state after the up.
+                let beforeUp = replaced[0]
                 let scope = Self.reflectionScope(of: replaced)
                 var changes: (down: [SchemaChange], reup: [SchemaChange]) = ([], [])
                 let afterReup = reupDiffers ? try reflect(session, scope: scope) : nil
@@ -157,7 +110,7 @@ extension StairwayVerifier {
                     changes.down = SchemaDiff(from: try reflect(session, scope: scope), to: afterDown).changes
                     put(beforeUp)
                     replaced = []
-                    replaced.append(try apply(try run(.up, "strata_up")))
+                    _ = try run(.up, "strata_up")
                 }
                 try connection.execute("COMMIT; " + session.reset)
                 var found = downFindings(changes.down, revision) + reupFindings(changes.reup, revision)
@@ -167,9 +120,35 @@ extension StairwayVerifier {
                     found = try explain(index, down: downDiffers, reup: reupDiffers)
                 }
                 found.forEach { report($0.0, $0.1) }
-                return true
+            }
+            var beforeUp: Previous = [:], afterUp: Previous = [:], beforeDown: Previous = [:]
+            do {
+                return try check(revision, RevisionCheck(
+                    up: {
+                        beforeUp = try run(.up, "strata_up")
+                        afterUp = Self.states(of: beforeUp.keys, in: live)
+                    },
+                    upFailed: { try connection.execute("ROLLBACK; " + session.reset) },
+                    down: {
+                        beforeDown = try run(.down, "strata_down")
+                        return Self.downDiffers(beforeUp: beforeUp, beforeDown: beforeDown, now: live)
+                    },
+                    downFailed: { try connection.execute("ROLLBACK TO SAVEPOINT strata_down; COMMIT; " + session.reset) },
+                    reup: {
+                        let beforeReup = try run(.up, "strata_reup")
+                        return Self.reupDiffers(beforeUp: beforeUp, afterUp: afterUp, beforeDown: beforeDown, beforeReup: beforeReup, now: live)
+                    },
+                    reupFailed: { downDiffers in
+                        try connection.execute("ROLLBACK TO SAVEPOINT strata_reup")
+                        try settle(down: downDiffers, reup: false, reupRan: false)
+                    },
+                    settle: { try settle(down: $0, reup: $1, reupRan: true) },
+                    passes: { Self.needsSeparateTransactions($0.server) }
+                ), report)
             } catch let error as MigrationError where Self.needsSeparateTransactions(error.server) {
-                return try separately()
+                if connection.inTransaction { try connection.execute("ROLLBACK; " + session.reset) }
+                for previous in replaced.reversed() { put(previous) }
+                return nil
             } catch is TransactionLost {
                 return nil
             }
@@ -201,8 +180,9 @@ extension StairwayVerifier {
         }
 
         try eachRevision(in: range, &stretch, progress) { index, revision, found in
+            try withoutActuallyEscaping(found) { found in
             var differs = false
-            func report(_ kind: Finding.Kind, _ message: String) {
+            let report = { (kind: Finding.Kind, message: String) in
                 differs = true
                 found(kind, message)
             }
@@ -216,55 +196,22 @@ extension StairwayVerifier {
             // goes on, in a copy of the database taken before the revision (else in one built again).
             var saved = try copy(before: revision, at: index)
             defer { if let saved { scratch.drop(saved) } }
+            var beforeUp: Previous = [:], afterUp: Previous = [:], beforeDown: Previous = [:], beforeReup: Previous = [:]
+            var downScope = Set<CatalogRef>(), afterDown: Snapshot?
 
-            // 1. Up.
-            let up: Touched
-            do {
-                up = try step(session, revision, .up, known: known)
-            } catch let error as MigrationError {
-                report(.error, "up failed at \(error.location): \(error.server.description)")
-                return false  // later revisions build on this one: the stairway cannot go on
-            }
-            let beforeUp = try apply(up)
-            let afterUp = beforeUp.keys.reduce(into: [CatalogRef: StepRecorder.Entry?]()) { $0[$1] = .some(live[$1]) }
-
-            // 2. Down, compared with the state before the up.
-            guard revision.isReversible else {
-                if !noDowns { report(.error, Self.noDown(revision)) }
-                return true
-            }
-            let down: Touched
-            do {
-                down = try step(session, revision, .down, known: known)
-            } catch let error as MigrationError {
-                report(.error, Self.downFailed(error))
-                // A transactional down was rolled back: the database is as after the up. A
-                // non-transactional one may have kept its first statements: build that state again.
-                if !revision.isTransactional(.down) { restart(try rebuild(at: index)) }
-                return true
-            }
-            let beforeDown = try apply(down)
-            let touchedByUpOrDown = Set(beforeUp.keys).union(beforeDown.keys)
-            let beforeRevision = touchedByUpOrDown.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }
-            let downDiffers = !Self.sameStates(beforeRevision, touchedByUpOrDown.map { live[$0] })
-            // What the down left, to compare with the copy (the job's database moves on). The copy
-            // has the same OIDs: both reflect what the steps touched.
-            let downScope = Self.reflectionScope(of: [beforeUp, beforeDown])
-            let afterDown = downDiffers && saved != nil ? try reflect(session, scope: downScope) : nil
-
-            /// Reports what differs, exactly, from full reflections, and goes on from the state the
-            /// ups build when `rebuild` (the second up failed or built something else; else the
-            /// second up's state is what a clean revision leaves too).
-            func explain(reup beforeReup: [CatalogRef: StepRecorder.Entry?]?, rebuild again: Bool) throws {
+            /// Reports what differs, exactly, from reflections, and goes on from the state the ups
+            /// build when `again` (the second up failed or built something else; else the second up's
+            /// state is what a clean revision leaves too).
+            func explain(down downDiffers: Bool, reup reupDiffers: Bool, rebuild again: Bool) throws {
                 let explaining = Date()
                 defer { spent.separately += Date().timeIntervalSince(explaining) }
                 guard let copy = saved else {
                     // No copy: build the state before the revision twice.
-                    try self.explain(index, down: downDiffers, reup: beforeReup != nil).forEach { report($0.0, $0.1) }
+                    try self.explain(index, down: downDiffers, reup: reupDiffers).forEach { report($0.0, $0.1) }
                     if again { restart(try rebuild(at: index)) }
                     return
                 }
-                let reupScope = beforeReup.map { Self.reflectionScope(of: [beforeUp, beforeDown, $0]) }
+                let reupScope = reupDiffers ? Self.reflectionScope(of: [beforeUp, beforeDown, beforeReup]) : nil
                 let afterReup = try reupScope.map { try reflect(session, scope: $0) }
                 let there = try Session(copy)
                 var adopted = false
@@ -276,7 +223,7 @@ extension StairwayVerifier {
                 // The up in the copy, tracked: the entries go back to the state before the revision
                 // (the copy's), and take the up's.
                 try there.resumeRecording()
-                for previous in [beforeReup ?? [:], beforeDown, beforeUp] { put(previous) }
+                for previous in [beforeReup, beforeDown, beforeUp] { put(previous) }
                 let upThere = try apply(try step(there, revision, .up, known: known))
                 if let afterReup, let reupScope {
                     let afterUp = try reflect(there, scope: reupScope.union(Self.reflectionScope(of: [upThere])))
@@ -289,24 +236,33 @@ extension StairwayVerifier {
                 saved = nil
             }
 
-            // 3. Up again, compared with the first up.
-            let reup: Touched
-            do {
-                reup = try step(session, revision, .up, known: known)
-            } catch let error as MigrationError {
-                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                try explain(reup: nil, rebuild: true)
-                return true
+            return try check(revision, RevisionCheck(
+                up: {
+                    beforeUp = try apply(try step(session, revision, .up, known: known))
+                    afterUp = Self.states(of: beforeUp.keys, in: live)
+                },
+                down: {
+                    beforeDown = try apply(try step(session, revision, .down, known: known))
+                    let differs = Self.downDiffers(beforeUp: beforeUp, beforeDown: beforeDown, now: live)
+                    // What the down left, to compare with the copy (the job's database moves on). The
+                    // copy has the same OIDs: both reflect what the steps touched.
+                    downScope = Self.reflectionScope(of: [beforeUp, beforeDown])
+                    afterDown = differs && saved != nil ? try reflect(session, scope: downScope) : nil
+                    return differs
+                },
+                // A transactional down was rolled back: the database is as after the up. A
+                // non-transactional one may have kept its first statements: build that state again.
+                downFailed: { if !revision.isTransactional(.down) { restart(try rebuild(at: index)) } },
+                reup: {
+                    beforeReup = try apply(try step(session, revision, .up, known: known))
+                    return Self.reupDiffers(beforeUp: beforeUp, afterUp: afterUp, beforeDown: beforeDown, beforeReup: beforeReup, now: live)
+                },
+                reupFailed: { try explain(down: $0, reup: false, rebuild: true) },
+                settle: { downDiffers, reupDiffers in
+                    if downDiffers || reupDiffers { try explain(down: downDiffers, reup: reupDiffers, rebuild: reupDiffers) }
+                }
+            ), report)
             }
-            let beforeReup = try apply(reup)
-            let touchedByAny = touchedByUpOrDown.union(beforeReup.keys)
-            let afterFirstUp = touchedByAny.map { ref -> StepRecorder.Entry? in
-                if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
-                return beforeDown[ref] ?? beforeReup[ref] ?? nil
-            }
-            let reupDiffers = !Self.sameStates(afterFirstUp, touchedByAny.map { live[$0] }, rowCountsOnly: true)
-            if downDiffers || reupDiffers { try explain(reup: reupDiffers ? beforeReup : nil, rebuild: reupDiffers) }
-            return true
         }
 
         // Backstop: what was tracked must equal the fingerprints of the whole database.
@@ -324,6 +280,33 @@ extension StairwayVerifier {
         session.close()
         scratch.drop(session.database)
         return stretch
+    }
+
+    /// What `apply` replaced: the entries of the objects a step touched, before it.
+    typealias Previous = [CatalogRef: StepRecorder.Entry?]
+
+    /// The entries of `refs` now.
+    static func states(of refs: Dictionary<CatalogRef, StepRecorder.Entry?>.Keys, in live: [CatalogRef: StepRecorder.Entry]) -> Previous {
+        refs.reduce(into: Previous()) { $0[$1] = .some(live[$1]) }
+    }
+
+    /// Whether the objects the up or the down touched differ from before the up (`now`: after the down).
+    static func downDiffers(beforeUp: Previous, beforeDown: Previous, now live: [CatalogRef: StepRecorder.Entry]) -> Bool {
+        let touched = Set(beforeUp.keys).union(beforeDown.keys)
+        return !sameStates(touched.map { beforeUp[$0] ?? beforeDown[$0] ?? nil }, touched.map { live[$0] })
+    }
+
+    /// Whether the objects any step touched differ after the second up (`now`) from after the first
+    /// (`afterUp`); rows by their count only (inserted again, they take new identity values).
+    static func reupDiffers(
+        beforeUp: Previous, afterUp: Previous, beforeDown: Previous, beforeReup: Previous, now live: [CatalogRef: StepRecorder.Entry]
+    ) -> Bool {
+        let touched = Set(beforeUp.keys).union(beforeDown.keys).union(beforeReup.keys)
+        let afterFirstUp = touched.map { ref -> StepRecorder.Entry? in
+            if beforeUp[ref] != nil { return afterUp[ref] ?? nil }
+            return beforeDown[ref] ?? beforeReup[ref] ?? nil
+        }
+        return !sameStates(afterFirstUp, touched.map { live[$0] }, rowCountsOnly: true)
     }
 
     /// Tests set this to take (true) or skip (false) the copy before every revision checked a step

@@ -19,53 +19,41 @@ extension StairwayVerifier {
         var model = try reflect(session, scope: nil)
 
         try eachRevision(in: range, &stretch, progress) { index, revision, report in
-
-            // 1. Up.
-            let upTouched: Set<CatalogRef>
-            do {
-                upTouched = try step(session, revision, .up, known: { refs(model) }).refs
-            } catch let error as MigrationError {
-                report(.error, "up failed at \(error.location): \(error.server.description)")
-                return false  // later revisions build on this one: the stairway cannot go on
-            }
-            let afterUp = try reflect(session, scope: upTouched)
-            let modelUp = apply(afterUp, to: model)
-
-            // 2. Down, compared with the state before the up.
-            guard revision.isReversible else {
-                if !noDowns { report(.error, Self.noDown(revision)) }
-                model = modelUp
-                return true
-            }
-            let downTouched: Set<CatalogRef>
-            do {
-                downTouched = try step(session, revision, .down, known: { refs(modelUp) }).refs
-            } catch let error as MigrationError {
-                report(.error, Self.downFailed(error))
-                model = modelUp  // the down's transaction was rolled back: the database is as after the up
-                return true
-            }
-            let scopeDown = upTouched.union(downTouched)
-            let afterDown = try reflect(session, scope: scopeDown)
-            let downDiffers = downFindings(SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes, revision)
-            downDiffers.forEach { report($0.0, $0.1) }
-            let modelDown = apply(afterDown, to: modelUp)
-
-            // 3. Up again, compared with the first up.
-            let reupTouched: Set<CatalogRef>
-            do {
-                reupTouched = try step(session, revision, .up, known: { refs(modelDown) }).refs
-            } catch let error as MigrationError {
-                report(.error, "up failed the second time, after the down, at \(error.location): \(error.server.description)")
-                model = try rebuild(at: index)
-                return true
-            }
-            let afterReup = try reflect(session, scope: scopeDown.union(reupTouched))
-            let reupDiffers = reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision)
-            reupDiffers.forEach { report($0.0, $0.1) }
-            // Go on from the state the ups build: the second up's, unless it built something else.
-            model = reupDiffers.isEmpty ? apply(afterReup, to: modelDown) : try rebuild(at: index)
-            return true
+            var upTouched = Set<CatalogRef>(), scopeDown = Set<CatalogRef>()
+            var modelUp = model, modelDown = model
+            var downChanges: [SchemaChange] = []
+            return try withoutActuallyEscaping(report) { report in try check(revision, RevisionCheck(
+                up: {
+                    upTouched = try step(session, revision, .up, known: { refs(model) }).refs
+                    modelUp = apply(try reflect(session, scope: upTouched), to: model)
+                },
+                irreversible: { model = modelUp },
+                down: {
+                    scopeDown = upTouched.union(try step(session, revision, .down, known: { refs(modelUp) }).refs)
+                    let afterDown = try reflect(session, scope: scopeDown)
+                    downChanges = SchemaDiff(from: model.slice(matching: afterDown), to: afterDown).changes
+                    modelDown = apply(afterDown, to: modelUp)
+                    return !downChanges.isEmpty
+                },
+                // A transactional down was rolled back: the database is as after the up. A
+                // non-transactional one may have kept its first statements.
+                downFailed: { model = revision.isTransactional(.down) ? modelUp : try rebuild(at: index) },
+                reup: {
+                    let reupTouched = try step(session, revision, .up, known: { refs(modelDown) }).refs
+                    let afterReup = try reflect(session, scope: scopeDown.union(reupTouched))
+                    let reupChanges = reupFindings(SchemaDiff(from: modelUp.slice(matching: afterReup), to: afterReup).changes, revision)
+                    // Go on from the state the ups build: the second up's, unless it built something else.
+                    model = reupChanges.isEmpty ? apply(afterReup, to: modelDown) : try rebuild(at: index)
+                    downFindings(downChanges, revision).forEach { report($0.0, $0.1) }
+                    reupChanges.forEach { report($0.0, $0.1) }
+                    return !reupChanges.isEmpty
+                },
+                reupFailed: { _ in
+                    downFindings(downChanges, revision).forEach { report($0.0, $0.1) }
+                    model = try rebuild(at: index)
+                },
+                settle: { _, _ in }
+            ), report) }
         }
 
         // Backstop: the model must equal a full reflection of the database.
@@ -81,5 +69,26 @@ extension StairwayVerifier {
         session.close()
         scratch.drop(session.database)
         return stretch
+    }
+
+    func reflect(_ session: Session, scope: Set<CatalogRef>?) throws -> Snapshot {
+        let options = ReflectionOptions(scope: scope.map { .objects(Array($0)) } ?? .everything, includeData: true, excludedTables: [])
+        return try SchemaReflector.reflect(session.connection, options: options)
+    }
+
+    /// The model with the slice `partial` covers replaced by `partial`.
+    func apply(_ partial: Snapshot, to model: Snapshot) -> Snapshot {
+        var updated = model
+        let old = model.slice(matching: partial)
+        for id in old.objects.keys { updated.remove(id) }
+        for id in old.data.keys { updated.data.removeValue(forKey: id) }
+        for object in partial.objects.values { updated.insert(object) }
+        for (id, contents) in partial.data { updated.data[id] = contents }
+        updated.scope = nil
+        return updated
+    }
+
+    func refs(_ snapshot: Snapshot) -> Set<CatalogRef> {
+        Set(snapshot.objects.values.compactMap(\.catalog))
     }
 }
