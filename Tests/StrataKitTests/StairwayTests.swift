@@ -352,6 +352,25 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(verifier.scratch.handedOut - before, 1, "one database for the job, none for the findings")
     }
 
+    /// Deferred constraints are checked where each step would commit, also in the one transaction
+    /// a revision is checked in: an up that leaves a deferred foreign key violated fails there, and
+    /// a down that relies on deferral inside its own section passes.
+    func testDeferredConstraintsAreCheckedAtEachStep() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED);", "DROP TABLE c;\nDROP TABLE p;"),
+            ("INSERT INTO p VALUES (1);\nINSERT INTO c VALUES (1);", "DELETE FROM p;\nDELETE FROM c;"),
+            ("INSERT INTO c VALUES (2);\nSELECT 1;", "DELETE FROM c WHERE p = 2;"),
+            ("CREATE TABLE later (id int);", "DROP TABLE later;"),
+        ])
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r03"], "\(messages)")
+        XCTAssertEqual(messages.count, 1, "\(messages)")
+        XCTAssertTrue(messages[0].hasPrefix("r03 error up failed at migrations/r03_rev.sql"), "\(messages)")
+        XCTAssertTrue(messages[0].contains("23503"), "\(messages)")
+        XCTAssertEqual(report.checked, 3, "the stairway stops at the failing up")
+    }
+
     /// A non-transactional revision's difference is explained in a copy of the database taken
     /// before it, and the job goes on there: rows stamped with now() and random UUIDs before it do
     /// not differ, and no state is built again from the ups.

@@ -86,13 +86,23 @@ extension StairwayVerifier {
                 replaced.append(previous)
                 return previous
             }
+            /// Commits the revision's transaction. Should COMMIT fail after all, nothing of it stays:
+            /// the revision is checked a step per transaction.
+            func commit() throws {
+                do {
+                    try connection.execute("COMMIT; " + session.reset)
+                } catch let error as PostgresError where error.kind == .server {
+                    if connection.inTransaction { _ = try? connection.execute("ROLLBACK") }
+                    try connection.execute(session.reset)
+                    for previous in replaced.reversed() { put(previous) }
+                    replaced = []
+                    throw TransactionLost()
+                }
+            }
             /// Explains what differs from scoped reflections at the savepoints, newest first, and
             /// commits the state after the up.
             func settle(down downDiffers: Bool, reup reupDiffers: Bool, reupRan: Bool) throws {
-                guard downDiffers || reupDiffers || !reupRan else {
-                    try connection.execute("COMMIT; " + session.reset)
-                    return
-                }
+                guard downDiffers || reupDiffers || !reupRan else { return try commit() }
                 let explaining = Date()
                 defer { spent.explaining += Date().timeIntervalSince(explaining) }
                 let beforeUp = replaced[0]
@@ -112,7 +122,7 @@ extension StairwayVerifier {
                     replaced = []
                     _ = try run(.up, "strata_up")
                 }
-                try connection.execute("COMMIT; " + session.reset)
+                try commit()
                 var found = downFindings(changes.down, revision) + reupFindings(changes.reup, revision)
                 if found.isEmpty && (downDiffers || reupDiffers) {
                     // What differs is outside what the steps touched as reflection scopes it: compare
@@ -341,7 +351,7 @@ extension StairwayVerifier {
         return ["55P04", "55006", "0A000", "26000", "2D000"].contains(state) || state.hasPrefix("25") || state.hasPrefix("3B")
     }
 
-    /// The revision's SQL ended the transaction the stairway checks it in.
+    /// The revision's SQL ended the transaction the stairway checks it in, or its COMMIT failed.
     struct TransactionLost: Error {}
 
     /// One step of a revision checked in one transaction: BEGIN (for the first), a savepoint, the
@@ -355,7 +365,8 @@ extension StairwayVerifier {
         let results: [PGResult]
         do {
             results = try executor.runWhole(
-                revision, direction, prefix: prefix, suffix: StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
+                revision, direction, prefix: prefix,
+                suffix: Self.deferredCheck + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
         } catch let failure as RevisionExecutor.Failure {
             // Located on the state before the step (an error without a position runs the section
             // again there); the caller rolls back further as it needs.
@@ -371,6 +382,11 @@ extension StairwayVerifier {
         }
         return try touched(by: capture, session, known: known)
     }
+
+    /// Checks the deferred constraints where the step would commit, without making them immediate
+    /// for the next steps (the savepoint rolled back restores their modes): a step that leaves one
+    /// violated fails as its COMMIT would.
+    static let deferredCheck = "SAVEPOINT strata_deferred; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO SAVEPOINT strata_deferred; RELEASE SAVEPOINT strata_deferred; "
 
     /// The session reset between the steps of one transaction: what a step set (also with SET
     /// LOCAL), its temporary tables and its cursors are gone before the next, as after a COMMIT and
