@@ -167,6 +167,25 @@ class Context:
         finally:
             self.cluster.drop_db(db)
 
+    def timed_in_two_fresh_dbs(self, r: Result, tag: str, script: str, after=None) -> None:
+        """One timed run of `bash script db1 db2` on two fresh databases into r (a baseline that
+        builds both sides of a squash); a non-zero exit fails r; after(db1, db2) records what to
+        check, untimed, before the databases are dropped. Nothing when r is not ok."""
+        if r.status != "ok":
+            return
+        db1, db2 = self.fresh_db(f"{tag}a"), self.fresh_db(f"{tag}b")
+        try:
+            dt, p = self.run_timed(["bash", script, db1, db2])
+            if p.returncode != 0:
+                r.status, r.reason = "failed", f"exit {p.returncode}: {tail(p)}"
+            else:
+                r.times.append(dt)
+                if after:
+                    after(db1, db2)
+        finally:
+            self.cluster.drop_db(db1)
+            self.cluster.drop_db(db2)
+
     # -- recording -------------------------------------------------------------------------
     def add(self, r: Result) -> Result:
         self.results.append(r)
@@ -1265,22 +1284,10 @@ def squash_variant(ctx: Context, n: int, keep: int, volatile: bool, problem, vpr
     ok = [layout for layout, _m, r in lay_rows if r.status == "ok"]
     sources = b.ensure_layouts(n, ok, ctx.args.seed, volatile=volatile) if ok else {}
     for _run in range(ctx.runs):
-        if floor.status == "ok":
-            db1, db2 = ctx.fresh_db(f"q{n}a"), ctx.fresh_db(f"q{n}b")
-            try:
-                dt, p = ctx.run_timed(["bash", floor_sh, db1, db2])
-                if p.returncode != 0:
-                    floor.status, floor.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                else:
-                    floor.times.append(dt)
-                    # untimed: do the two databases' schema dumps agree?
-                    eq = {w: dump_body(os.path.join(work, f"{w}1.sql")) ==
-                          dump_body(os.path.join(work, f"{w}2.sql"))
-                          for w in ("point", "head")}
-                    floor.extra.setdefault("dumps_equal", []).append(eq)
-            finally:
-                ctx.cluster.drop_db(db1)
-                ctx.cluster.drop_db(db2)
+        # untimed: do the two databases' schema dumps agree?
+        ctx.timed_in_two_fresh_dbs(floor, f"q{n}", floor_sh, lambda _db1, _db2: floor.extra.setdefault(
+            "dumps_equal", []).append({w: dump_body(os.path.join(work, f"{w}1.sql")) ==
+                                       dump_body(os.path.join(work, f"{w}2.sql")) for w in ("point", "head")}))
         for layout, mode, r in lay_rows:
             if r.status != "ok":
                 continue
@@ -1667,21 +1674,12 @@ def alembic_squash(ctx: Context, n: int, h: dict, work: str, proj: str, keep: in
     cmd = ctx.strata_cmd("squash", "--keep", str(keep), "--dry-run",
                          "--scratch-url", ctx.scratch_url())
     for _run in range(ctx.runs):
-        if base.status == "ok":
-            db1, db2 = ctx.fresh_db(f"asq{n}a"), ctx.fresh_db(f"asq{n}b")
-            try:
-                dt, p = ctx.run_timed(["bash", script, db1, db2])
-                if p.returncode != 0:
-                    base.status, base.reason = "failed", f"exit {p.returncode}: {tail(p)}"
-                else:
-                    base.times.append(dt)
-                    # untimed: both sides at head have the same catalog
-                    base.extra.setdefault("same_catalog_at_head", []).append(
-                        b.catalog_stats(ctx.cluster, db1) == b.catalog_stats(ctx.cluster, db2))
-                    base.extra["dump_bytes"] = os.path.getsize(os.path.join(work, "init.sql"))
-            finally:
-                ctx.cluster.drop_db(db1)
-                ctx.cluster.drop_db(db2)
+        def same_catalog(db1, db2):
+            # untimed: both sides at head have the same catalog
+            base.extra.setdefault("same_catalog_at_head", []).append(
+                b.catalog_stats(ctx.cluster, db1) == b.catalog_stats(ctx.cluster, db2))
+            base.extra["dump_bytes"] = os.path.getsize(os.path.join(work, "init.sql"))
+        ctx.timed_in_two_fresh_dbs(base, f"asq{n}", script, same_catalog)
         if sq.status == "ok":
             alembic_strata_project(h["alembic"], proj)
             p = alembic_strata_run(ctx, sq, cmd, proj, what="squash --dry-run (alembic)")

@@ -61,9 +61,9 @@ public final class Migrator {
     public var directoryDisplay: String
     private var table: VersionTable
 
-    /// Statements that put the session back to how it was after connecting: nothing a revision
-    /// `SET`s (search_path, role, timeouts it changed …) leaks into the next one.
-    static let resetSession = RevisionExecutor.resetSession()
+    /// Puts the session back to how it was after connecting: nothing a revision `SET`s
+    /// (search_path, role, timeouts it changed …) leaks into the next one.
+    private static let resetSession = RevisionExecutor.resetSession()
 
     public init(connection: PGConnection, history: History, options: MigrateOptions = .init(), directoryDisplay: String = "migrations") throws {
         self.connection = connection

@@ -30,7 +30,7 @@ extension StairwayVerifier {
         mark("fingerprinted")
         /// Stores a step's entries (a touched owner's sub-objects the step did not list are gone);
         /// returns what they replaced.
-        func apply(_ step: Touched) throws -> [CatalogRef: StepRecorder.Entry?] {
+        func apply(_ step: Touched) throws -> Previous {
             var touched = step
             // Objects that print something of a touched object that changed (a rename) change too.
             var refresh = Set<CatalogRef>()
@@ -52,8 +52,8 @@ extension StairwayVerifier {
         }
         /// Sets entries; returns what they replaced (`put` of that undoes it).
         @discardableResult
-        func put(_ entries: [CatalogRef: StepRecorder.Entry?]) -> [CatalogRef: StepRecorder.Entry?] {
-            var previous: [CatalogRef: StepRecorder.Entry?] = [:]
+        func put(_ entries: Previous) -> Previous {
+            var previous: Previous = [:]
             for (ref, entry) in entries {
                 let old = live[ref]
                 previous[ref] = .some(old)
@@ -86,16 +86,21 @@ extension StairwayVerifier {
                 replaced.append(previous)
                 return previous
             }
+            /// Back to the state before the revision, database and entries, to check it a step per
+            /// transaction.
+            func rollBack() throws {
+                if connection.inTransaction { _ = try? connection.execute("ROLLBACK") }
+                try connection.execute(session.reset)
+                for previous in replaced.reversed() { put(previous) }
+                replaced = []
+            }
             /// Commits the revision's transaction. Should COMMIT fail after all, nothing of it stays:
             /// the revision is checked a step per transaction.
             func commit() throws {
                 do {
                     try connection.execute("COMMIT; " + session.reset)
                 } catch let error as PostgresError where error.kind == .server {
-                    if connection.inTransaction { _ = try? connection.execute("ROLLBACK") }
-                    try connection.execute(session.reset)
-                    for previous in replaced.reversed() { put(previous) }
-                    replaced = []
+                    try rollBack()
                     throw TransactionLost()
                 }
             }
@@ -156,8 +161,7 @@ extension StairwayVerifier {
                     passes: { Self.needsSeparateTransactions($0.server) }
                 ), report)
             } catch let error as MigrationError where Self.needsSeparateTransactions(error.server) {
-                if connection.inTransaction { try connection.execute("ROLLBACK; " + session.reset) }
-                for previous in replaced.reversed() { put(previous) }
+                try rollBack()
                 return nil
             } catch is TransactionLost {
                 return nil
@@ -366,7 +370,8 @@ extension StairwayVerifier {
         do {
             results = try executor.runWhole(
                 revision, direction, prefix: prefix,
-                suffix: Self.deferredCheck + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " + Self.transactionReset)
+                suffix: Self.deferredCheck + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); "
+                    + Self.resetSession(flushStatistics: false))  // (valid in a transaction: the next step starts as after a COMMIT)
         } catch let failure as RevisionExecutor.Failure {
             // Located on the state before the step (an error without a position runs the section
             // again there); the caller rolls back further as it needs.
@@ -388,10 +393,6 @@ extension StairwayVerifier {
     /// violated fails as its COMMIT would.
     static let deferredCheck = "SAVEPOINT strata_deferred; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO SAVEPOINT strata_deferred; RELEASE SAVEPOINT strata_deferred; "
 
-    /// The session reset between the steps of one transaction: what a step set (also with SET
-    /// LOCAL), its temporary tables and its cursors are gone before the next, as after a COMMIT and
-    /// the runner's reset.
-    static let transactionReset = RevisionExecutor.resetSession(keepingPrepared: true) + "; SET jit = off"
 
     /// Whether two states of the same objects are equal, object for object by identity (an
     /// object dropped and created again has another OID but the same identity).
