@@ -335,6 +335,8 @@ final class StairwayTests: XCTestCase {
             // leftover row, then a revision that needs the state after the up
             ("INSERT INTO t VALUES (1);", "SELECT 1;"),
             ("ALTER TABLE kept ADD COLUMN name text;\nINSERT INTO kept VALUES (1, 'a');", "ALTER TABLE kept DROP COLUMN name;"),
+            // an index on a table the steps do not otherwise touch, left by a down with the wrong name
+            ("CREATE INDEX ix_t_id ON t (id);", "DROP INDEX IF EXISTS ix_t_id_idx;"),
             ("CREATE TABLE later (id int);", "DROP TABLE later;"),
         ])
         let history = try MigrationDirectory.load(dir).history()
@@ -343,12 +345,13 @@ final class StairwayTests: XCTestCase {
         let before = verifier.scratch.handedOut
         let report = try verifier.run()
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
-        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r04"], "\(messages)")
+        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r04", "r05"], "\(messages)")
+        XCTAssertTrue(messages.contains("r05 leftover index public.ix_t_id remains after the downgrade of r05"), "\(messages)")
         XCTAssertTrue(messages.contains("r02 leftover table public.kept remains after the downgrade of r02"), "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r02 error up failed the second time, after the down, at migrations/r02") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.t: rows differ after the downgrade of r03") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r04 data table public.kept: rows differ after the downgrade of r04") }, "\(messages)")
-        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r05") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r06") }, "\(messages)")
         XCTAssertEqual(verifier.scratch.handedOut - before, 1, "one database for the job, none for the findings")
     }
 

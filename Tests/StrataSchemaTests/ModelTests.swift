@@ -52,6 +52,17 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(diffLines(old, new), ["- table public.a", "+ table public.b"])
     }
 
+    /// A scoped reflection may hold an index without its table (the scope named the index alone):
+    /// the index added or removed is a change of its own, not part of its table's.
+    func testASubObjectWithoutItsParentIsAChangeOfItsOwn() {
+        let index = SchemaObject(ObjectID(.index, "public.ix_t_a"), parent: ObjectID(.table, "public.t"), attributes: ["definition": "(a)"])
+        XCTAssertEqual(diffLines(Snapshot(objects: []), Snapshot(objects: [index])), ["+ index public.ix_t_a"])
+        XCTAssertEqual(diffLines(Snapshot(objects: [index]), Snapshot(objects: [])), ["- index public.ix_t_a"])
+        // with its table, it is part of the table's change
+        let withTable = Snapshot(objects: table("public.t", columns: ["a"]) + [index])
+        XCTAssertEqual(diffLines(Snapshot(objects: []), withTable), ["+ table public.t"])
+    }
+
     func testMultiLineValuesShowTheFirstDifferingLine() {
         let change = SchemaChange(.changed, ObjectID(.view, "public.v"), attribute: "definition",
                                   old: " SELECT a\n   FROM t;", new: " SELECT a\n   FROM u;")

@@ -23,7 +23,7 @@ public struct SchemaDiff: Hashable, Codable, Sendable {
 
         for (id, oldObject) in old.objects {
             guard let newObject = new.objects[id] else {
-                if !Self.isCollapsed(oldObject, missingFrom: new) {
+                if !Self.isCollapsed(oldObject, of: old, missingFrom: new) {
                     changes.append(SchemaChange(.removed, id))
                 }
                 continue
@@ -34,7 +34,7 @@ public struct SchemaDiff: Hashable, Codable, Sendable {
             Self.compareAttributes(oldObject.attributes, newObject.attributes, of: id, skipPosition: isColumn, into: &changes)
         }
         for (id, newObject) in new.objects where old.objects[id] == nil {
-            if !Self.isCollapsed(newObject, missingFrom: old) {
+            if !Self.isCollapsed(newObject, of: new, missingFrom: old) {
                 changes.append(SchemaChange(.added, id))
             }
             if id.kind == .column, let table = newObject.parent, old.objects[table] != nil {
@@ -94,8 +94,10 @@ public struct SchemaDiff: Hashable, Codable, Sendable {
     }
 
     /// An added (removed) object whose parent is added (removed) too is part of that change.
-    private static func isCollapsed(_ object: SchemaObject, missingFrom other: Snapshot) -> Bool {
-        guard let parent = object.parent else { return false }
+    private static func isCollapsed(_ object: SchemaObject, of own: Snapshot, missingFrom other: Snapshot) -> Bool {
+        // (A scoped snapshot may hold a sub-object without its parent: an index the scope named
+        // alone. It is a change of its own.)
+        guard let parent = object.parent, own.objects[parent] != nil else { return false }
         return other.objects[parent] == nil
     }
 }
