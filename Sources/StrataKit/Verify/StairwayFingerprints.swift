@@ -65,23 +65,39 @@ extension StairwayVerifier {
         }
         func known() -> Set<CatalogRef> { Set(live.keys.filter { $0.classID != 0 }) }
 
-        /// Checks a revision in one transaction, each step after a savepoint (`checksInOneTransaction`):
-        /// a difference is explained by rolling back to the savepoints and reflecting what the steps
-        /// touched, and the job goes on from the state after the up without building anything again.
-        /// Nil when the revision must be checked in a transaction per step after all (an error only
-        /// one transaction causes, `needsSeparateTransactions`): the database and the entries are
-        /// back to the state before the revision.
+        /// Checks a revision in one transaction, each step after a savepoint (`checksInOneTransaction`),
+        /// with two captures. The down's covers what the up touched too (nothing takes the event
+        /// log between them) and is compared with the entries before the up. When the down restored
+        /// every object, the second up runs on the state the first ran on, in the same transaction
+        /// (the same `now()`): it must succeed, and its capture and COMMIT come in its own round
+        /// trip; the job goes on from it. When the down differs, the second up runs too, and the
+        /// differences are explained by rolling back to the savepoints and reflecting what the steps
+        /// touched: before the up against after the down, after the first up against after the
+        /// second. Nothing is built again from the ups. Nil when the revision must be checked in a
+        /// transaction per step after all (an error only one transaction causes,
+        /// `needsSeparateTransactions`): the database and the entries are then back to the state
+        /// before the revision.
         func inOneTransaction(_ index: Int, _ revision: Revision, _ report: @escaping (Finding.Kind, String) -> Void) throws -> Bool? {
             let connection = session.connection
-            var replaced: [Previous] = []  // what each applied step replaced
-            func run(_ direction: MigrationError.Direction, _ savepoint: String) throws -> Previous {
-                let touched = try savepointStep(session, revision, direction, savepoint: savepoint, known: known)
-                guard connection.inTransaction else {
+            var replaced: [Previous] = []  // what each applied capture replaced
+            /// Runs a step after `savepoint`; with `capture`, applies what it touched and returns
+            /// what that replaced; with `commit`, commits the revision in the same round trip.
+            @discardableResult
+            func run(_ direction: MigrationError.Direction, _ savepoint: String, capture: Bool = true, commit: Bool = false) throws -> Previous {
+                let touched: Touched?
+                do {
+                    touched = try savepointStep(session, revision, direction, savepoint: savepoint, capture: capture, commit: commit, known: known)
+                } catch let lost as TransactionLost {
+                    try rollBack()  // (its COMMIT failed: nothing of the revision stayed)
+                    throw lost
+                }
+                guard connection.inTransaction == !commit else {
                     // The revision ended the transaction itself: build the state before it again.
                     restart(try rebuild(at: index - 1))
                     replaced = []
                     throw TransactionLost()
                 }
+                guard let touched else { return [:] }
                 let previous = try apply(touched)
                 replaced.append(previous)
                 return previous
@@ -104,60 +120,73 @@ extension StairwayVerifier {
                     throw TransactionLost()
                 }
             }
-            /// Explains what differs from scoped reflections at the savepoints, newest first, and
-            /// commits the state after the up.
-            func settle(down downDiffers: Bool, reup reupDiffers: Bool, reupRan: Bool) throws {
-                guard downDiffers || reupDiffers || !reupRan else { return try commit() }
+            /// Goes on from the state after the up (a step after it failed): rolled back to it, the
+            /// event log holds what the up touched again (the down's capture took it in the
+            /// savepoint), so one capture gives the up's entries; then COMMIT.
+            func keepUp() throws {
+                let message = "ROLLBACK TO SAVEPOINT strata_down; " + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); COMMIT; "
+                    + session.reset
+                var results: [PGResult]
+                do {
+                    results = try connection.executeAll(message)
+                } catch let error as PostgresError where error.sqlState == "26000" {
+                    // The up ran DEALLOCATE ALL: prepare the capture again.
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
+                    try StepRecorder.prepareCapture(on: connection)
+                    results = try connection.executeAll(message)
+                }
+                guard let capture = StepRecorder.capture(in: results) else {
+                    throw PostgresError(kind: .client, message: "the up's capture returned no result")
+                }
+                for previous in replaced.reversed() { put(previous) }
+                replaced = []
+                try apply(try touched(by: capture, session, known: known))
+            }
+            /// Explains what the down (and the second up, when it ran) changed, from scoped
+            /// reflections at the savepoints, newest first, and commits the state after the up.
+            func explainDown(reupRan: Bool) throws {
                 let explaining = Date()
                 defer { spent.explaining += Date().timeIntervalSince(explaining) }
-                let beforeUp = replaced[0]
                 let scope = Self.reflectionScope(of: replaced)
                 var changes: (down: [SchemaChange], reup: [SchemaChange]) = ([], [])
-                let afterReup = reupDiffers ? try reflect(session, scope: scope) : nil
+                let afterReup = reupRan ? try reflect(session, scope: scope) : nil
                 if reupRan { try connection.execute("ROLLBACK TO SAVEPOINT strata_reup") }
-                let afterDown = downDiffers ? try reflect(session, scope: scope) : nil
-                try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
-                if let afterReup { changes.reup = SchemaDiff(from: try reflect(session, scope: scope), to: afterReup).changes }
-                for previous in replaced.dropFirst().reversed() { put(previous) }
-                replaced = [beforeUp]
-                if let afterDown {
-                    try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
-                    changes.down = SchemaDiff(from: try reflect(session, scope: scope), to: afterDown).changes
-                    put(beforeUp)
-                    replaced = []
-                    _ = try run(.up, "strata_up")
+                let afterDown = try reflect(session, scope: scope)
+                if let afterReup {
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
+                    changes.reup = SchemaDiff(from: try reflect(session, scope: scope), to: afterReup).changes
                 }
+                try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
+                changes.down = SchemaDiff(from: try reflect(session, scope: scope), to: afterDown).changes
+                for previous in replaced.reversed() { put(previous) }
+                replaced = []
+                try run(.up, "strata_up")
                 try commit()
                 var found = downFindings(changes.down, revision) + reupFindings(changes.reup, revision)
-                if found.isEmpty && (downDiffers || reupDiffers) {
+                if found.isEmpty {
                     // What differs is outside what the steps touched as reflection scopes it: compare
                     // whole databases, built again.
-                    found = try explain(index, down: downDiffers, reup: reupDiffers)
+                    found = try explain(index, down: true, reup: false)
                 }
                 found.forEach { report($0.0, $0.1) }
             }
-            var beforeUp: Previous = [:], afterUp: Previous = [:], beforeDown: Previous = [:]
+            var downDiffers = false
             do {
                 return try check(revision, RevisionCheck(
-                    up: {
-                        beforeUp = try run(.up, "strata_up")
-                        afterUp = Self.states(of: beforeUp.keys, in: live)
-                    },
+                    up: { try run(.up, "strata_up", capture: false) },
                     upFailed: { try connection.execute("ROLLBACK; " + session.reset) },
                     down: {
-                        beforeDown = try run(.down, "strata_down")
-                        return Self.downDiffers(beforeUp: beforeUp, beforeDown: beforeDown, now: live)
+                        let beforeDown = try run(.down, "strata_down")
+                        downDiffers = Self.downDiffers(beforeUp: [:], beforeDown: beforeDown, now: live)
+                        return downDiffers
                     },
-                    downFailed: { try connection.execute("ROLLBACK TO SAVEPOINT strata_down; COMMIT; " + session.reset) },
+                    downFailed: keepUp,
                     reup: {
-                        let beforeReup = try run(.up, "strata_reup")
-                        return Self.reupDiffers(beforeUp: beforeUp, afterUp: afterUp, beforeDown: beforeDown, beforeReup: beforeReup, now: live)
+                        try run(.up, "strata_reup", commit: !downDiffers)
+                        return false  // (compared by reflection when the down differs)
                     },
-                    reupFailed: { downDiffers in
-                        try connection.execute("ROLLBACK TO SAVEPOINT strata_reup")
-                        try settle(down: downDiffers, reup: false, reupRan: false)
-                    },
-                    settle: { try settle(down: $0, reup: $1, reupRan: true) },
+                    reupFailed: { downDiffers in try downDiffers ? explainDown(reupRan: false) : keepUp() },
+                    settle: { downDiffers, _ in if downDiffers { try explainDown(reupRan: true) } },
                     passes: { Self.needsSeparateTransactions($0.server) }
                 ), report)
             } catch let error as MigrationError where Self.needsSeparateTransactions(error.server) {
@@ -359,20 +388,26 @@ extension StairwayVerifier {
     struct TransactionLost: Error {}
 
     /// One step of a revision checked in one transaction: BEGIN (for the first), a savepoint, the
-    /// section, the capture and a reset of the session's settings that keeps the transaction open,
-    /// in one round trip. A server error throws the step's `MigrationError`; the caller rolls back.
+    /// section, the deferred constraints' check, the capture (when `capture`) and a reset of the
+    /// session's settings that keeps the transaction open (or COMMIT and the session's reset, when
+    /// `commit`), in one round trip. A server error in the section throws the step's
+    /// `MigrationError`; the caller rolls back. `TransactionLost` when the COMMIT failed.
     func savepointStep(
-        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, savepoint: String, known: () -> Set<CatalogRef>
-    ) throws -> Touched {
+        _ session: Session, _ revision: Revision, _ direction: MigrationError.Direction, savepoint: String, capture: Bool = true,
+        commit: Bool = false, known: () -> Set<CatalogRef>
+    ) throws -> Touched? {
         let executor = RevisionExecutor(connection: session.connection, directoryDisplay: directoryDisplay)
         let prefix = (session.connection.inTransaction ? "" : "BEGIN; ") + "SAVEPOINT \(savepoint);\n"
+        var suffix = Self.deferredCheck
+        if capture { suffix += StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); " }
+        // (a reset valid in a transaction: the next step starts as after a COMMIT)
+        suffix += commit ? "COMMIT; " + session.reset : Self.resetSession(flushStatistics: false)
         let results: [PGResult]
         do {
-            results = try executor.runWhole(
-                revision, direction, prefix: prefix,
-                suffix: Self.deferredCheck + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); "
-                    + Self.resetSession(flushStatistics: false))  // (valid in a transaction: the next step starts as after a COMMIT)
+            results = try executor.runWhole(revision, direction, prefix: prefix, suffix: suffix)
         } catch let failure as RevisionExecutor.Failure {
+            // An error in the section leaves the transaction open; only a failed COMMIT ends it.
+            guard session.connection.inTransaction else { throw TransactionLost() }
             // Located on the state before the step (an error without a position runs the section
             // again there); the caller rolls back further as it needs.
             var location = executor.file(revision, direction)
@@ -382,6 +417,7 @@ extension StairwayVerifier {
             }
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: failure.server, outcome: "")
         }
+        guard capture else { return nil }
         guard let capture = StepRecorder.capture(in: results) else {
             throw PostgresError(kind: .client, message: "the step's capture returned no result")
         }
