@@ -399,6 +399,30 @@ final class StairwayTests: XCTestCase {
         XCTAssertEqual(verifier.scratch.handedOut - before, 2, "the job's database and one copy")
     }
 
+    /// Outside a transaction, the steps' row writes are found without checking every table: rows
+    /// inserted, updated or deleted (the statistics' counters around the step, PostgreSQL 15+) and
+    /// a TRUNCATE (which counts no rows: its table's catalog row). What the downs leave is a
+    /// finding; what they restore is not, and the full comparison at the end agrees.
+    func testNonTransactionalRowWritesAreFound() throws {
+        let dir = try makeHistory(self, [
+            ("CREATE TABLE t (id int, n int);\nCREATE TABLE u (id int);", "DROP TABLE u;\nDROP TABLE t;"),
+            // the down forgets the row
+            ("INSERT INTO t VALUES (1, 1);\nCREATE INDEX CONCURRENTLY ix_t_n ON t (n);", "DROP INDEX CONCURRENTLY ix_t_n;"),
+            ("UPDATE t SET n = 2;\nINSERT INTO u VALUES (1);", "DELETE FROM u;\nUPDATE t SET n = 1;"),
+            // the down forgets to put the row back
+            ("TRUNCATE t;", "SELECT 1;"),
+            ("CREATE TABLE later (id int);", "DROP TABLE later;"),
+        ], transactional: [true, false, false, false, true])
+        let report = try stairway(try MigrationDirectory.load(dir).history(), jobs: 1)
+        let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
+        XCTAssertEqual(report.failedRevisions, ["r02", "r04"], "\(messages)")
+        XCTAssertEqual(messages, [
+            "r02 data table public.t: rows differ after the downgrade of r02 (rows 0 → 1)",
+            "r02 reup-differs after down and up again, r02 builds something else: ~ data public.t: rows 1 → 2",
+            "r04 data table public.t: rows differ after the downgrade of r04 (rows 1 → 0)",
+        ])
+    }
+
     /// What only one transaction around the up, the down and the second up would break (a new
     /// enum value used before its transaction commits, an ALTER TABLE with pending deferred trigger
     /// events) is checked a step per transaction instead: no finding of its own.

@@ -57,6 +57,25 @@ final class ChangeTracker {
         return refs
     }
 
+    /// Every table's count of the rows inserted, updated and deleted in it so far, whether this
+    /// session's counts were flushed to the shared statistics yet or not (PostgreSQL 15+: the
+    /// shared counters plus the session's pending ones, which only this session changes, so the
+    /// sum only grows). Two of them around statements that run outside a transaction name the
+    /// tables they wrote. Nil before 15, where the pending counts reach the statistics collector
+    /// some time later.
+    static func rowCounts(on connection: PGConnection) throws -> [UInt32: String]? {
+        guard connection.serverVersionNumber >= 150000 else { return nil }
+        let result = try connection.query("""
+            SELECT c.oid, pg_catalog.pg_stat_get_tuples_inserted(c.oid) + pg_catalog.pg_stat_get_tuples_updated(c.oid)
+                          + pg_catalog.pg_stat_get_tuples_deleted(c.oid) + pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid)
+                          + pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid)
+            FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.oid >= 16384
+            """)
+        var counts: [UInt32: String] = [:]
+        for row in result.rows { if let oid = row[0].flatMap({ UInt32($0) }) { counts[oid] = row[1] ?? "" } }
+        return counts
+    }
+
     /// Tables with rows written in the current transaction (run before COMMIT); its result is
     /// the one `writtenTables(in:)` picks out of a step's results.
     static let writtenTablesSQL = "SELECT relid AS strata_written_relid FROM pg_catalog.pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"

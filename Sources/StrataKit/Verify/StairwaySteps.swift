@@ -136,16 +136,22 @@ extension StairwayVerifier {
                 let results = try executor.runWhole(revision, direction, prefix: "BEGIN;\n", suffix: ChangeTracker.writtenTablesSQL + "; COMMIT; " + session.reset)
                 written = ChangeTracker.writtenTables(in: results)
             } else {
+                let counted = try ChangeTracker.rowCounts(on: session.connection)
                 try executor.runStatements(revision, direction)
                 try session.connection.execute(session.reset)
                 if session.recording { try StepRecorder.clearLog(on: session.connection) }
-                written = Set(knownRefs.filter { $0.classID == CatalogRef.pgClass })  // no per-transaction stats: check every table's rows
+                if let counted, let counts = try ChangeTracker.rowCounts(on: session.connection) {
+                    written = Set(counts.filter { counted[$0.key] != $0.value }.keys.map(CatalogRef.relation))
+                } else {
+                    written = Set(knownRefs.filter { $0.classID == CatalogRef.pgClass })  // check every table's rows
+                }
             }
             let touched = try session.tracker.touched(from: from, known: knownRefs)
             guard session.recording else { return Touched(refs: touched.union(written)) }
             // A table whose rows may have changed needs its contents entry (class 0), not its whole
             // entry again: fingerprinting every relation after each non-transactional step made
-            // them cost 0.2 s each in a 1,000-revision history.
+            // them cost 0.2 s each in a 1,000-revision history. (A touched table's entries come
+            // with its contents: a TRUNCATE, which counts no rows, writes its catalog row.)
             let refs = touched.union(written.map { CatalogRef(classID: 0, objectID: $0.objectID) })
             let more = try StepRecorder.entries(of: refs, on: session.connection)
             return Touched(refs: refs, entries: more.entries, wholes: more.wholes)
