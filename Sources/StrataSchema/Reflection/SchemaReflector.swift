@@ -157,8 +157,10 @@ public enum SchemaReflector {
             let arguments = scopeArguments(options).map { quoteLiteral($0) }.joined(separator: ", ")
             // The scope resolves excluded table names before `search_path` is emptied. A scope names
             // a handful of OIDs: the planner starts from them (index scans on the catalogs) instead
-            // of the written join order a full reflection wants.
-            message += "EXECUTE \(scopeName)(\(arguments));\n" + sessionSettings
+            // of the written join order a full reflection wants. Every statement keeps its generic
+            // plan: planning again costs more than running, the more so after a revision's DDL in
+            // the same transaction (a stairway's) sent the catalog caches away.
+            message += "SET LOCAL plan_cache_mode = force_generic_plan;\nEXECUTE \(scopeName)(\(arguments));\n" + sessionSettings
                 + "; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8"
             let first = try connection.executeAll(message)
             connection.preparedStatements.insert(scopeName)
