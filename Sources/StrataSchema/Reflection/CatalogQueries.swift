@@ -16,9 +16,18 @@ struct CatalogQuery: Sendable {
     let parameters: [QueryParameter]
     let scopedSQL: String
     let scopedParameters: [QueryParameter]
-
     /// `strata_schema_<name>_<hash of the scoped SQL>`: a changed query never reuses an old statement.
-    var statementName: String { Self.statementName(name, scopedSQL) }
+    /// (Computed once: a stairway's scoped reflections ask for it twice a query.)
+    let statementName: String
+
+    init(name: String, sql: String, parameters: [QueryParameter], scopedSQL: String, scopedParameters: [QueryParameter]) {
+        self.name = name
+        self.sql = sql
+        self.parameters = parameters
+        self.scopedSQL = scopedSQL
+        self.scopedParameters = scopedParameters
+        statementName = Self.statementName(name, scopedSQL)
+    }
 
     /// `strata_schema_<name>_<FNV-1a hash of sql>`.
     static func statementName(_ name: String, _ sql: String) -> String {
@@ -73,6 +82,14 @@ public enum CatalogQueries {
     struct Prepared: Sendable {
         let scope: String
         let objects: [CatalogQuery]
+        /// The scope's statement name (`CatalogQuery.statementName`).
+        let scopeName: String
+
+        init(scope: String, objects: [CatalogQuery]) {
+            self.scope = scope
+            self.objects = objects
+            scopeName = CatalogQuery.statementName("scope", scope)
+        }
     }
 
     /// The queries for a server version (`server_version_num`, e.g. 150018); prepared once per

@@ -150,7 +150,7 @@ public enum SchemaReflector {
         let end = end(ownTransaction)
         do {
             var message = begin(ownTransaction) + ";\n"
-            let scopeName = CatalogQuery.statementName("scope", queries.scope)
+            let scopeName = queries.scopeName
             if !connection.preparedStatements.contains(scopeName) {
                 message += "PREPARE \(scopeName)(oid[], oid[], bool, text[]) AS \(queries.scope);\n"
             }
