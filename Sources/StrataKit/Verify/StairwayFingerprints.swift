@@ -143,21 +143,23 @@ extension StairwayVerifier {
                 try apply(try touched(by: capture, session, known: known))
             }
             /// Explains what the down (and the second up, when it ran) changed, from scoped
-            /// reflections at the savepoints, newest first, and commits the state after the up.
-            func explainDown(reupRan: Bool) throws {
+            /// reflections at the savepoints, newest first, and commits the state after the up. The
+            /// down's reflections cover the objects whose fingerprints differ (equal fingerprints
+            /// mean equal reflections); the second up's, every object a step touched.
+            func explainDown(reupRan: Bool, differing: Previous) throws {
                 let explaining = Date()
                 defer { spent.explaining += Date().timeIntervalSince(explaining) }
-                let scope = Self.reflectionScope(of: replaced)
+                let scope = Self.reflectionScope(of: replaced), downScope = Self.reflectionScope(of: [differing])
                 var changes: (down: [SchemaChange], reup: [SchemaChange]) = ([], [])
                 let afterReup = reupRan ? try reflect(session, scope: scope) : nil
                 if reupRan { try connection.execute("ROLLBACK TO SAVEPOINT strata_reup") }
-                let afterDown = try reflect(session, scope: scope)
+                let afterDown = try reflect(session, scope: downScope)
                 if let afterReup {
                     try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
                     changes.reup = SchemaDiff(from: try reflect(session, scope: scope), to: afterReup).changes
                 }
                 try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
-                changes.down = SchemaDiff(from: try reflect(session, scope: scope), to: afterDown).changes
+                changes.down = SchemaDiff(from: try reflect(session, scope: downScope), to: afterDown).changes
                 for previous in replaced.reversed() { put(previous) }
                 replaced = []
                 try run(.up, "strata_up")
@@ -171,6 +173,7 @@ extension StairwayVerifier {
                 found.forEach { report($0.0, $0.1) }
             }
             var downDiffers = false
+            var differing: Previous = [:]  // what the down's capture replaced that it changed
             do {
                 return try check(revision, RevisionCheck(
                     up: { try run(.up, "strata_up", capture: false) },
@@ -178,6 +181,7 @@ extension StairwayVerifier {
                     down: {
                         let beforeDown = try run(.down, "strata_down")
                         downDiffers = Self.downDiffers(beforeUp: [:], beforeDown: beforeDown, now: live)
+                        if downDiffers { differing = beforeDown.filter { $0.value != live[$0.key] } }
                         return downDiffers
                     },
                     downFailed: keepUp,
@@ -185,8 +189,8 @@ extension StairwayVerifier {
                         try run(.up, "strata_reup", commit: !downDiffers)
                         return false  // (compared by reflection when the down differs)
                     },
-                    reupFailed: { downDiffers in try downDiffers ? explainDown(reupRan: false) : keepUp() },
-                    settle: { downDiffers, _ in if downDiffers { try explainDown(reupRan: true) } },
+                    reupFailed: { downDiffers in try downDiffers ? explainDown(reupRan: false, differing: differing) : keepUp() },
+                    settle: { downDiffers, _ in if downDiffers { try explainDown(reupRan: true, differing: differing) } },
                     passes: { Self.needsSeparateTransactions($0.server) }
                 ), report)
             } catch let error as MigrationError where Self.needsSeparateTransactions(error.server) {
