@@ -145,7 +145,10 @@ extension StairwayVerifier {
             /// Explains what the down (and the second up, when it ran) changed, from scoped
             /// reflections at the savepoints, newest first, and commits the state after the up. The
             /// down's reflections cover the objects whose fingerprints differ (equal fingerprints
-            /// mean equal reflections); the second up's, every object a step touched.
+            /// mean equal reflections); the second up's, every object a step touched. When every
+            /// object the down changed did not exist before the up (what it left behind), the state
+            /// before the up is the one after the down without them: no reflection there, and the
+            /// up need not run again (`keepUp`).
             func explainDown(reupRan: Bool, differing: Previous) throws {
                 let explaining = Date()
                 defer { spent.explaining += Date().timeIntervalSince(explaining) }
@@ -158,12 +161,17 @@ extension StairwayVerifier {
                     try connection.execute("ROLLBACK TO SAVEPOINT strata_down")
                     changes.reup = SchemaDiff(from: try reflect(session, scope: scope), to: afterReup).changes
                 }
-                try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
-                changes.down = SchemaDiff(from: try reflect(session, scope: downScope), to: afterDown).changes
-                for previous in replaced.reversed() { put(previous) }
-                replaced = []
-                try run(.up, "strata_up")
-                try commit()
+                if differing.values.allSatisfy({ $0 == nil }) {
+                    changes.down = SchemaDiff(from: Self.without(downScope, afterDown), to: afterDown).changes
+                    try keepUp()
+                } else {
+                    try connection.execute("ROLLBACK TO SAVEPOINT strata_up")
+                    changes.down = SchemaDiff(from: try reflect(session, scope: downScope), to: afterDown).changes
+                    for previous in replaced.reversed() { put(previous) }
+                    replaced = []
+                    try run(.up, "strata_up")
+                    try commit()
+                }
                 var found = downFindings(changes.down, revision) + reupFindings(changes.reup, revision)
                 if found.isEmpty {
                     // What differs is outside what the steps touched as reflection scopes it: compare
@@ -433,6 +441,19 @@ extension StairwayVerifier {
     /// violated fails as its COMMIT would.
     static let deferredCheck = "SAVEPOINT strata_deferred; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO SAVEPOINT strata_deferred; RELEASE SAVEPOINT strata_deferred; "
 
+
+    /// `snapshot` without the objects `refs` name and what belongs to them: the state before an
+    /// up, from a scoped reflection after the down, when every object the down changed is one
+    /// the up created (`refs`). Every other object it holds has the fingerprint it had before
+    /// the up, so the reflection too.
+    static func without(_ refs: Set<CatalogRef>, _ snapshot: Snapshot) -> Snapshot {
+        let named = Set(snapshot.objects.values.filter { $0.catalog.map(refs.contains) ?? false }.map(\.id))
+        let gone = snapshot.slice(named)
+        var before = snapshot
+        for id in gone.objects.keys { before.remove(id) }
+        for id in gone.data.keys { before.data.removeValue(forKey: id) }
+        return before
+    }
 
     /// Whether two states of the same objects are equal, object for object by identity (an
     /// object dropped and created again has another OID but the same identity).

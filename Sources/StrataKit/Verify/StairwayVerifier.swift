@@ -3,7 +3,9 @@ import StrataPostgres
 import StrataSchema
 
 /// `strata verify stairway` (DESIGN §5): for each revision, upgrade one, downgrade one and
-/// compare with the state before; upgrade again and compare with the first upgrade.
+/// compare with the state before; upgrade again, which must succeed, and compare with the first
+/// upgrade (in one transaction, only when the down did not restore everything: otherwise the
+/// second up runs on the state the first ran on).
 ///
 /// It never takes a whole-schema snapshot per step (that makes a stairway O(N²)). On a server
 /// where it may create event triggers (a superuser: the embedded server), each step reports
