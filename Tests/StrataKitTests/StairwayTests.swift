@@ -337,7 +337,11 @@ final class StairwayTests: XCTestCase {
             ("ALTER TABLE kept ADD COLUMN name text;\nINSERT INTO kept VALUES (1, 'a');", "ALTER TABLE kept DROP COLUMN name;"),
             // an index on a table the steps do not otherwise touch, left by a down with the wrong name
             ("CREATE INDEX ix_t_id ON t (id);", "DROP INDEX IF EXISTS ix_t_id_idx;"),
-            ("CREATE TABLE later (id int);", "DROP TABLE later;"),
+            // a function left by a down without its argument types: the second up replaces it
+            ("CREATE OR REPLACE FUNCTION f(n int) RETURNS int LANGUAGE sql AS 'SELECT n';", "DROP FUNCTION IF EXISTS f();"),
+            // a column added back at the end: the second up builds something else
+            ("ALTER TABLE kept ALTER COLUMN id TYPE bigint;", "ALTER TABLE kept DROP COLUMN id;\nALTER TABLE kept ADD COLUMN id int;"),
+            ("CREATE TABLE later (id int);\nSELECT f(1);", "DROP TABLE later;"),
         ])
         let history = try MigrationDirectory.load(dir).history()
         var verifier = StairwayVerifier(history: history, scratch: try pool(), directoryDisplay: "migrations")
@@ -345,13 +349,22 @@ final class StairwayTests: XCTestCase {
         let before = verifier.scratch.handedOut
         let report = try verifier.run()
         let messages = report.findings.map { "\($0.revision) \($0.kind.rawValue) \($0.message)" }
-        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r04", "r05"], "\(messages)")
+        XCTAssertEqual(report.failedRevisions, ["r02", "r03", "r04", "r05", "r06", "r07"], "\(messages)")
         XCTAssertTrue(messages.contains("r05 leftover index public.ix_t_id remains after the downgrade of r05"), "\(messages)")
+        XCTAssertEqual(messages.filter { $0.hasPrefix("r06") }, ["r06 leftover function public.f(integer) remains after the downgrade of r06"])
+        // (the column dropped takes its index and its values with it; the second up runs on that)
+        XCTAssertEqual(messages.filter { $0.hasPrefix("r07") }.map { $0.components(separatedBy: " (hash")[0] }, [
+            "r07 column-order column public.kept.name moved from position 2 to 1 after the downgrade of r07",
+            "r07 leftover index public.ix_kept is missing after the downgrade of r07 (it existed before the upgrade)",
+            "r07 data table public.kept: rows differ after the downgrade of r07",
+            "r07 column-order after down and up again, r07 builds something else: ~ column public.kept.name moved from position 2 to 1",
+            "r07 reup-differs after down and up again, r07 builds something else: - index public.ix_kept",
+        ])
         XCTAssertTrue(messages.contains("r02 leftover table public.kept remains after the downgrade of r02"), "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r02 error up failed the second time, after the down, at migrations/r02") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r03 data table public.t: rows differ after the downgrade of r03") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("r04 data table public.kept: rows differ after the downgrade of r04") }, "\(messages)")
-        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r06") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("backstop") || $0.hasPrefix("r08") }, "\(messages)")
         XCTAssertEqual(verifier.scratch.handedOut - before, 1, "one database for the job, none for the findings")
     }
 
