@@ -38,6 +38,10 @@ LEFT JOIN pg_description ds
 WHERE c.relkind = 'S'
   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
   AND c.oid <> ALL(:excluded)
+  -- a sequence an excluded table owns (a bookkeeping table's serial id) is excluded with it
+  AND NOT EXISTS (SELECT FROM pg_depend od
+                  WHERE od.classid = 'pg_class'::regclass AND od.objid = c.oid AND od.refclassid = 'pg_class'::regclass
+                    AND od.deptype = 'a' AND od.refobjid = ANY(:excluded))
   AND (:rels IS NULL OR c.oid = ANY(:rels))
   AND NOT EXISTS (SELECT FROM pg_depend dep
                   WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN ('e', 'i'))
