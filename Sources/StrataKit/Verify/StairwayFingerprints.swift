@@ -126,7 +126,7 @@ extension StairwayVerifier {
             func keepUp() throws {
                 let message = "ROLLBACK TO SAVEPOINT strata_down; " + StepRecorder.settings + "; EXECUTE \(StepRecorder.captureStatement); COMMIT; "
                     + session.reset
-                var results: [PGResult]
+                let results: [PGResult]
                 do {
                     results = try connection.executeAll(message)
                 } catch let error as PostgresError where error.sqlState == "26000" {
@@ -135,12 +135,9 @@ extension StairwayVerifier {
                     try StepRecorder.prepareCapture(on: connection)
                     results = try connection.executeAll(message)
                 }
-                guard let capture = StepRecorder.capture(in: results) else {
-                    throw PostgresError(kind: .client, message: "the up's capture returned no result")
-                }
                 for previous in replaced.reversed() { put(previous) }
                 replaced = []
-                try apply(try touched(by: capture, session, known: known))
+                _ = try apply(try touched(in: results, session, known: known))
             }
             /// Explains what the down (and the second up, when it ran) changed, from scoped
             /// reflections at the savepoints, newest first, and commits the state after the up. The
@@ -429,11 +426,7 @@ extension StairwayVerifier {
             }
             throw MigrationError(revision: revision.id, direction: direction, location: location, server: failure.server, outcome: "")
         }
-        guard capture else { return nil }
-        guard let capture = StepRecorder.capture(in: results) else {
-            throw PostgresError(kind: .client, message: "the step's capture returned no result")
-        }
-        return try touched(by: capture, session, known: known)
+        return capture ? try touched(in: results, session, known: known) : nil
     }
 
     /// Checks the deferred constraints where the step would commit, without making them immediate

@@ -119,10 +119,7 @@ extension StairwayVerifier {
                 let results = try executor.runWhole(
                     revision, direction, prefix: "BEGIN;\n", suffix: (track ? StepRecorder.settings + "; " + capture + "; " : "") + "COMMIT; " + session.reset)
                 guard track else { return Touched(refs: []) }
-                guard let capture = StepRecorder.capture(in: results) else {
-                    throw PostgresError(kind: .client, message: "the step's capture returned no result")
-                }
-                return try touched(by: capture, session, known: known)
+                return try touched(in: results, session, known: known)
             }
             if !track {
                 try executor.runStatements(revision, direction)
@@ -168,6 +165,14 @@ extension StairwayVerifier {
             throw MigrationError(
                 revision: revision.id, direction: direction, location: executor.location(of: failure, revision, direction), server: failure.server, outcome: "")
         }
+    }
+
+    /// What the capture among a round trip's `results` says the step touched.
+    func touched(in results: [PGResult], _ session: Session, known: () -> Set<CatalogRef>) throws -> Touched {
+        guard let capture = StepRecorder.capture(in: results) else {
+            throw PostgresError(kind: .client, message: "the step's capture returned no result")
+        }
+        return try touched(by: capture, session, known: known)
     }
 
     /// What a capture says a step touched; when the log may be incomplete, with the catalogs'
